@@ -1,0 +1,141 @@
+//! The one unit every stage talks about: a block of text.
+//!
+//! HTML pages and flat text are segmented into the same [`Block`] type so that a
+//! single classifier serves both inputs. Fields that only HTML can fill (link
+//! share, DOM path, class/id evidence) have neutral values for text input, and
+//! the classifier reads them through [`Block::has_dom`].
+
+use serde::Serialize;
+
+/// What role the markup (or, for flat text, the line shape) gives a block.
+///
+/// The classifier treats headings, list items and table cells differently from
+/// running paragraphs: a short heading between two good paragraphs is content,
+/// a short paragraph alone usually is not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Running text: `<p>`, a `<div>` with its own text, or a line of text.
+    Para,
+    /// `<h1>`..`<h6>` (level kept), or a heading-like line in text mode.
+    Heading(u8),
+    /// `<li>`, `<dd>`, `<dt>`.
+    Item,
+    /// `<blockquote>`.
+    Quote,
+    /// `<pre>`: whitespace is meaningful and kept.
+    Pre,
+    /// `<td>`/`<th>`: one row of a table, cells joined by tabs.
+    Cell,
+    /// `<figcaption>` or `<caption>`.
+    Caption,
+}
+
+impl Kind {
+    /// A short name for `--explain` and JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Para => "p",
+            Kind::Heading(1) => "h1",
+            Kind::Heading(2) => "h2",
+            Kind::Heading(3) => "h3",
+            Kind::Heading(4) => "h4",
+            Kind::Heading(5) => "h5",
+            Kind::Heading(_) => "h6",
+            Kind::Item => "li",
+            Kind::Quote => "quote",
+            Kind::Pre => "pre",
+            Kind::Cell => "row",
+            Kind::Caption => "caption",
+        }
+    }
+
+    /// Headings are judged by their neighbours, not by their own length.
+    pub fn is_heading(self) -> bool {
+        matches!(self, Kind::Heading(_))
+    }
+}
+
+/// A segment of the page with the evidence the classifier needs.
+///
+/// Counts are computed once by the segmenter so that classification never has
+/// to re-tokenise text.
+#[derive(Clone, Debug, Serialize)]
+pub struct Block {
+    /// The text, whitespace collapsed (except in `Pre`), not yet repaired.
+    pub text: String,
+    /// Markup role.
+    pub kind: Kind,
+    /// Readable DOM path of the block element (`body>div#main>article>p`),
+    /// empty for text input. Only for `--explain` and debugging.
+    pub path: String,
+    /// Characters of `text` that sit inside `<a>` elements (0 in text mode).
+    pub link_chars: usize,
+    /// Sum of the class/id vocabulary weights of the block's ancestors and of
+    /// the block element itself: negative means "looks like navigation,
+    /// footer, sidebar…", positive "looks like article body". 0 in text mode.
+    pub attr_score: i32,
+    /// The most boilerplate-looking class/id token on the way up (for
+    /// `--explain`), if any.
+    pub attr_hint: Option<String>,
+    /// Inside an element the markup itself marks as boilerplate (`<nav>`,
+    /// `<footer>`, `<aside>`, `role=navigation`, …): strong but not final
+    /// evidence.
+    pub in_chrome: bool,
+    /// Main-content evidence from the DOM (`<article>`, `<main>`,
+    /// `itemprop=articleBody` and the density-scored container); `None` in
+    /// text mode, where the classifier locates the main region itself.
+    pub in_main: Option<bool>,
+    /// Whether a blank line (text mode) or a sectioning boundary precedes it.
+    pub gap_before: bool,
+    /// Index of the DOM element that holds this block (for grouping), or of
+    /// the paragraph in text mode.
+    pub group: usize,
+    /// Whether the segmenter had a DOM (HTML) or only lines (text).
+    pub has_dom: bool,
+}
+
+impl Block {
+    /// A text-mode block: everything the DOM would tell is neutral.
+    pub fn line(text: String, kind: Kind, group: usize, gap_before: bool) -> Block {
+        Block {
+            text,
+            kind,
+            path: String::new(),
+            link_chars: 0,
+            attr_score: 0,
+            attr_hint: None,
+            in_chrome: false,
+            in_main: None,
+            gap_before,
+            group,
+            has_dom: false,
+        }
+    }
+
+    /// Share of characters inside links; 0 for text input.
+    pub fn link_density(&self) -> f32 {
+        let n = self.text.chars().count();
+        if n == 0 {
+            0.0
+        } else {
+            (self.link_chars as f32 / n as f32).min(1.0)
+        }
+    }
+}
+
+/// A segmented document: its blocks and what the page says about itself.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Page {
+    /// Blocks in reading order.
+    pub blocks: Vec<Block>,
+    /// The page's own titles (`<title>`, `og:title`, `twitter:title`),
+    /// distinct, in document order: a block repeating one is a repeated
+    /// title, not content (or, once, the headline).
+    pub titles: Vec<String>,
+    /// `articleBody` from JSON-LD, when the page embeds one: strong evidence
+    /// of which blocks are the article.
+    pub ld_body: Option<String>,
+    /// Language declared by the page (`<html lang>`), lower-case primary tag.
+    pub lang: Option<String>,
+}

@@ -1,0 +1,563 @@
+//! Stage 3: keep or drop each block, with the reason.
+//!
+//! The classifier is the jusText scheme, extended with the evidence a
+//! corpus builder has on a real page:
+//!
+//! 1. **Block features.** Length in characters, stopword density in the
+//!    document's language, link density, sentence-final punctuation.
+//! 2. **Hard evidence.** A boilerplate phrase from `rules/phrases` in the right
+//!    shape, a breadcrumb or menu line, page chrome (`<nav>`, `<footer>`,
+//!    `role=navigation`), a class/id chain that reads as boilerplate, a line
+//!    repeated on the page or repeating the title. Any of these makes a block
+//!    *bad* whatever its length.
+//! 3. **Initial class** (jusText): *short* under 70 characters; otherwise
+//!    *good* when its stopword density is high and it is long, *near-good*
+//!    when the density is borderline, *bad* when it reads like a list of
+//!    labels. Thresholds adapt to the language: they are capped at a share of
+//!    the document's own median prose density, so languages whose stopword
+//!    lists are shorter are not starved.
+//! 4. **Main region.** HTML: the container chosen on the DOM (see
+//!    `segment::html`); flat text: the span of blocks with the best balance of
+//!    good over bad text (a maximum-sum segment). Inside it, near-good counts
+//!    as good and borderline prose is given the benefit of the doubt;
+//!    outside it, only long clean prose next to other good text survives.
+//! 5. **Context** (jusText's revision): short and near-good blocks take the
+//!    class of their neighbours, so a short line between two good paragraphs
+//!    stays and one between two bad ones goes; a heading stays when good text
+//!    follows it closely.
+//! 6. **Headline.** The first heading that repeats the page title, before the
+//!    kept text, is kept once; every other repeat of the title is dropped.
+
+use crate::block::{Block, Page};
+use crate::lang::{self, Lang};
+use crate::vocab::{self, Vocab};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Blocks shorter than this (characters) are *short*: judged by context.
+pub const LENGTH_LOW: usize = 70;
+/// Blocks at least this long with high stopword density are *good* alone.
+pub const LENGTH_HIGH: usize = 200;
+/// Stopword density at or above which a long block is prose (jusText 0.32).
+pub const STOP_HIGH: f32 = 0.32;
+/// Stopword density under which a block is not prose (jusText 0.30).
+pub const STOP_LOW: f32 = 0.30;
+/// Share of link text above which a block is navigation.
+pub const MAX_LINK_DENSITY: f32 = 0.5;
+/// Class/id weight sum at or under which the ancestors read as boilerplate.
+pub const ATTR_BAD: i32 = -20;
+/// How far (characters of intervening text) a heading may be from the good
+/// text it introduces.
+pub const HEADING_REACH: usize = 200;
+
+/// jusText's four classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// Prose that stands on its own.
+    Good,
+    /// Borderline prose: kept next to good text.
+    NearGood,
+    /// Too short to judge alone.
+    Short,
+    /// Boilerplate.
+    Bad,
+}
+
+/// Why a block was kept or dropped. `key()` groups them for `--stats`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "why", content = "detail")]
+pub enum Reason {
+    /// Good prose in the main region.
+    Content,
+    /// Kept because good text surrounds it (short line, subhead).
+    Context,
+    /// The article's headline, kept once.
+    Headline,
+    /// A boilerplate phrase of this kind (`cookie`, `related`…), with the rule.
+    Vocab(String, String),
+    /// Mostly link text.
+    Links,
+    /// Inside `<nav>`, `<footer>`, `<aside>`, or an ARIA landmark of chrome.
+    Chrome,
+    /// Class/id tokens of its ancestors read as boilerplate (the worst token).
+    Attrs(String),
+    /// A breadcrumb or a menu line (` » `, ` | ` separated short items).
+    Breadcrumb,
+    /// The same short line appears elsewhere on the page.
+    Repeated,
+    /// Repeats the page title (other than the kept headline).
+    Title,
+    /// Too few stopwords for prose: labels, lists of names, metadata.
+    NotProse,
+    /// Short and not supported by its neighbours.
+    Short,
+    /// Outside the main-content region.
+    OutsideMain,
+}
+
+impl Reason {
+    /// Stable name for statistics: `content`, `vocab:cookie`, `links`…
+    pub fn key(&self) -> String {
+        match self {
+            Reason::Content => "content".into(),
+            Reason::Context => "context".into(),
+            Reason::Headline => "headline".into(),
+            Reason::Vocab(k, _) => format!("vocab:{k}"),
+            Reason::Links => "links".into(),
+            Reason::Chrome => "chrome".into(),
+            Reason::Attrs(_) => "attrs".into(),
+            Reason::Breadcrumb => "breadcrumb".into(),
+            Reason::Repeated => "repeated".into(),
+            Reason::Title => "title".into(),
+            Reason::NotProse => "not-prose".into(),
+            Reason::Short => "short".into(),
+            Reason::OutsideMain => "outside-main".into(),
+        }
+    }
+}
+
+/// The verdict on one block.
+#[derive(Clone, Debug, Serialize)]
+pub struct Decision {
+    /// Whether the block goes to the output.
+    pub keep: bool,
+    /// The class after context.
+    pub class: Class,
+    /// The class before context.
+    pub initial: Class,
+    /// The deciding evidence.
+    pub reason: Reason,
+    /// Stopword density (0 when the language is unknown).
+    pub stop_density: f32,
+    /// Whether the block is inside the main region.
+    pub in_main: bool,
+}
+
+struct Feat {
+    chars: usize,
+    stop: f32,
+    ld: f32,
+    hard: Option<Reason>,
+    title: bool,
+}
+
+fn ends_sentence(t: &str) -> bool {
+    let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']'));
+    t.ends_with(['.', '!', '?', '…', '。', '！', '？', ';'])
+}
+
+/// A short line of items joined by breadcrumb or menu separators.
+fn is_breadcrumb(t: &str) -> bool {
+    const SEPS: &[&str] = &[" » ", " › ", " > ", " | ", " / ", " · ", " • ", " :: ", " → ", " >> ", "»", "›"];
+    let Some(sep) = SEPS.iter().find(|s| t.contains(**s)) else {
+        return false;
+    };
+    let parts: Vec<&str> = t.split(sep).map(str::trim).filter(|p| !p.is_empty()).collect();
+    if parts.len() < 2 {
+        return false;
+    }
+    let words = vocab::word_count(t);
+    // Each item is short, and no item is a sentence.
+    let short_items = parts.iter().all(|p| vocab::word_count(p) <= 12 && !ends_sentence(p));
+    short_items && words <= 8 * parts.len() && words <= 40 && (sep.trim() != "/" || parts.len() >= 3)
+}
+
+/// The text key used to find repeated lines: case- and punctuation-folded.
+fn dup_key(t: &str) -> String {
+    vocab::words(&vocab::normalize(t)).collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `block` repeats one of the page titles: equal, or one contains
+/// the other and the shorter covers most of the longer (a title with the
+/// site name appended, a breadcrumb ending in the title).
+fn repeats_title(key: &str, titles: &[String]) -> bool {
+    if key.is_empty() {
+        return false;
+    }
+    titles.iter().any(|t| {
+        let t = t.as_str();
+        if t == key {
+            return true;
+        }
+        let (short, long) = if t.len() < key.len() { (t, key) } else { (key, t) };
+        short.len() * 10 >= long.len() * 6 && long.contains(short) && short.split(' ').count() >= 3
+    })
+}
+
+/// Classify a segmented page whose language is `lang` (see
+/// [`lang::guess`]). Returns one decision per block.
+pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
+    let blocks = &page.blocks;
+    let n = blocks.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let vocab = Vocab::get();
+    let title_keys: Vec<String> = page.titles.iter().map(|t| dup_key(t)).filter(|k| !k.is_empty()).collect();
+
+    // Repeated lines: count each normalised text.
+    let keys: Vec<String> = blocks.iter().map(|b| dup_key(&b.text)).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for k in &keys {
+        *counts.entry(k.as_str()).or_default() += 1;
+    }
+
+    let mut feats: Vec<Feat> = Vec::with_capacity(n);
+    for (i, b) in blocks.iter().enumerate() {
+        let chars = b.text.chars().count();
+        let (words, stops) = lang::stop_counts(&b.text, lang);
+        let stop = if words > 0 { stops as f32 / words as f32 } else { 0.0 };
+        let ld = b.link_density();
+        let title = repeats_title(&keys[i], &title_keys);
+        let hard = hard_evidence(b, vocab, &keys[i], &counts, chars, words, ld);
+        feats.push(Feat { chars, stop, ld, hard, title });
+    }
+
+    // Language-adaptive stopword thresholds: never above jusText's, never
+    // above 60 % of the median density of this page's long prose.
+    let (stop_lo, stop_hi) = if lang.known() {
+        let mut dens: Vec<f32> =
+            feats.iter().filter(|f| f.chars >= 150 && f.ld < 0.3 && f.hard.is_none()).map(|f| f.stop).collect();
+        dens.sort_by(f32::total_cmp);
+        match dens.get(dens.len() / 2) {
+            Some(&med) if dens.len() >= 3 => (STOP_LOW.min(0.55 * med), STOP_HIGH.min(0.6 * med)),
+            _ => (STOP_LOW, STOP_HIGH),
+        }
+    } else {
+        (0.0, 0.0)
+    };
+
+    // Initial classes.
+    let mut initial: Vec<Class> = Vec::with_capacity(n);
+    let mut reasons: Vec<Reason> = Vec::with_capacity(n);
+    for (b, f) in blocks.iter().zip(&feats) {
+        let (c, r) = if let Some(h) = &f.hard {
+            (Class::Bad, h.clone())
+        } else if f.chars < LENGTH_LOW {
+            (Class::Short, Reason::Short)
+        } else if !lang.known() {
+            // No stopword list fits (CJK, Thai, …): punctuation and length.
+            if ends_sentence(&b.text) && f.chars >= LENGTH_HIGH / 2 {
+                (Class::Good, Reason::Content)
+            } else {
+                (Class::NearGood, Reason::Content)
+            }
+        } else if f.stop >= stop_hi {
+            if f.chars >= LENGTH_HIGH {
+                (Class::Good, Reason::Content)
+            } else {
+                (Class::NearGood, Reason::Content)
+            }
+        } else if f.stop >= stop_lo {
+            (Class::NearGood, Reason::Content)
+        } else {
+            (Class::Bad, Reason::NotProse)
+        };
+        initial.push(c);
+        reasons.push(r);
+    }
+
+    // Main region.
+    let in_main: Vec<bool> = if blocks.iter().any(|b| b.in_main.is_some()) {
+        let dom: Vec<bool> = blocks.iter().map(|b| b.in_main == Some(true)).collect();
+        // If the DOM region holds almost none of the good text, it is wrong:
+        // fall back to the text region.
+        let good_in: usize = (0..n).filter(|&i| dom[i] && initial[i] == Class::Good).map(|i| feats[i].chars).sum();
+        let good_all: usize = (0..n).filter(|&i| initial[i] == Class::Good).map(|i| feats[i].chars).sum();
+        if good_all > 0 && good_in * 4 < good_all {
+            text_region(&initial, &feats)
+        } else {
+            dom
+        }
+    } else {
+        text_region(&initial, &feats)
+    };
+
+    let mut class = initial.clone();
+    for i in 0..n {
+        match (in_main[i], class[i]) {
+            (true, Class::NearGood) => class[i] = Class::Good,
+            (true, Class::Bad) if reasons[i] == Reason::NotProse && feats[i].chars >= LENGTH_LOW => {
+                class[i] = Class::NearGood;
+            }
+            (false, Class::Good) if feats[i].hard.is_none() => class[i] = Class::NearGood,
+            (false, Class::NearGood) => {
+                class[i] = Class::Bad;
+                reasons[i] = Reason::OutsideMain;
+            }
+            _ => {}
+        }
+    }
+
+    // Context: near-good and short blocks take their neighbours' class.
+    let snapshot = class.clone();
+    for i in 0..n {
+        if snapshot[i] != Class::NearGood || feats[i].hard.is_some() {
+            continue;
+        }
+        let p = neighbour(&snapshot, i, true, true);
+        let q = neighbour(&snapshot, i, false, true);
+        class[i] = if p == Class::Bad && q == Class::Bad { Class::Bad } else { Class::Good };
+        if class[i] == Class::Bad && reasons[i] == Reason::Content {
+            reasons[i] = if in_main[i] { Reason::Short } else { Reason::OutsideMain };
+        }
+    }
+    let snapshot = class.clone();
+    for i in 0..n {
+        if snapshot[i] != Class::Short {
+            continue;
+        }
+        let p = neighbour(&snapshot, i, true, true);
+        let q = neighbour(&snapshot, i, false, true);
+        class[i] = match (p, q) {
+            (Class::Good, Class::Good) => Class::Good,
+            (Class::Bad, Class::Bad) => Class::Bad,
+            _ => {
+                let p2 = neighbour(&snapshot, i, true, false);
+                let q2 = neighbour(&snapshot, i, false, false);
+                if in_main[i] && (p2 == Class::Good || q2 == Class::Good) && (p2 != Class::Bad || q2 != Class::Bad) {
+                    Class::Good
+                } else {
+                    Class::Bad
+                }
+            }
+        };
+    }
+    // Headings: kept when good text follows closely, whatever came before.
+    for i in 0..n {
+        let b = &blocks[i];
+        let heading_like =
+            b.kind.is_heading() || (!b.has_dom && feats[i].chars < LENGTH_LOW && !ends_sentence(&b.text));
+        if !heading_like || feats[i].hard.is_some() || feats[i].title || !in_main[i] {
+            continue;
+        }
+        let mut dist = 0;
+        for j in i + 1..n {
+            if class[j] == Class::Good && !blocks[j].kind.is_heading() {
+                class[i] = Class::Good;
+                break;
+            }
+            dist += feats[j].chars;
+            if dist > HEADING_REACH || blocks[j].kind.is_heading() && b.has_dom {
+                break;
+            }
+        }
+    }
+
+    // Headline and title repeats.
+    let first_kept = (0..n).find(|&i| class[i] == Class::Good && !feats[i].title);
+    let mut headline_done = false;
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut keep = class[i] == Class::Good;
+        let mut reason = reasons[i].clone();
+        if feats[i].title && feats[i].hard.as_ref().is_none_or(|r| *r == Reason::Repeated) {
+            let before = first_kept.is_none_or(|k| i < k);
+            if !headline_done && before && blocks[i].kind.is_heading() && feats[i].ld < 0.5 {
+                keep = true;
+                reason = Reason::Headline;
+                headline_done = true;
+            } else {
+                keep = false;
+                reason = Reason::Title;
+            }
+        } else if keep && reason != Reason::Content {
+            reason = Reason::Context;
+        } else if keep && initial[i] != Class::Good {
+            reason = Reason::Context;
+        } else if !keep && reason == Reason::Content {
+            reason = if in_main[i] { Reason::Short } else { Reason::OutsideMain };
+        }
+        out.push(Decision {
+            keep,
+            class: class[i],
+            initial: initial[i],
+            reason,
+            stop_density: feats[i].stop,
+            in_main: in_main[i],
+        });
+    }
+    out
+}
+
+/// Evidence that makes a block bad whatever its length.
+fn hard_evidence(
+    b: &Block,
+    vocab: &Vocab,
+    key: &str,
+    counts: &HashMap<&str, usize>,
+    chars: usize,
+    words: usize,
+    ld: f32,
+) -> Option<Reason> {
+    if let Some(h) = vocab.hits(&b.text).into_iter().next() {
+        return Some(Reason::Vocab(h.kind.to_string(), h.rule));
+    }
+    if is_breadcrumb(&b.text) {
+        return Some(Reason::Breadcrumb);
+    }
+    if counts.get(key).copied().unwrap_or(0) >= 2 && words < 15 && !b.kind.is_heading() {
+        return Some(Reason::Repeated);
+    }
+    if b.has_dom {
+        if ld > MAX_LINK_DENSITY || (ld > 0.3 && chars < LENGTH_HIGH) {
+            return Some(Reason::Links);
+        }
+        if b.in_chrome && b.in_main != Some(true) {
+            return Some(Reason::Chrome);
+        }
+        if b.attr_score <= ATTR_BAD {
+            return Some(Reason::Attrs(b.attr_hint.clone().unwrap_or_default()));
+        }
+    }
+    None
+}
+
+/// The class of the nearest neighbour before (`back`) or after block `i`,
+/// skipping short blocks and, if `skip_near`, near-good ones. The document
+/// edges count as bad.
+fn neighbour(class: &[Class], i: usize, back: bool, skip_near: bool) -> Class {
+    let mut j = i;
+    loop {
+        if back {
+            if j == 0 {
+                return Class::Bad;
+            }
+            j -= 1;
+        } else {
+            j += 1;
+            if j >= class.len() {
+                return Class::Bad;
+            }
+        }
+        match class[j] {
+            Class::Short => continue,
+            Class::NearGood if skip_near => continue,
+            c => return c,
+        }
+    }
+}
+
+/// Main region for flat text: the contiguous span of blocks with the largest
+/// sum of evidence (good text counts for its length, bad text against it).
+/// A second span is added when it is itself substantial, for articles split
+/// by an inline box.
+fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
+    let n = initial.len();
+    let w: Vec<f64> = (0..n)
+        .map(|i| {
+            let c = feats[i].chars as f64;
+            match initial[i] {
+                Class::Good => c,
+                Class::NearGood => c * 0.5,
+                Class::Short => -(c.min(40.0)) * 0.25,
+                Class::Bad => -(c.min(400.0)) * 0.5 - 20.0,
+            }
+        })
+        .collect();
+    let mut region = vec![false; n];
+    let Some((s, e, best)) = max_segment(&w) else {
+        return region;
+    };
+    region[s..=e].iter_mut().for_each(|r| *r = true);
+    // Look for a second good span on either side.
+    for (lo, hi) in [(0, s), (e + 1, n)] {
+        if hi > lo {
+            if let Some((s2, e2, v2)) = max_segment(&w[lo..hi]) {
+                if v2 >= best * 0.3 && v2 >= 300.0 {
+                    region[lo + s2..=lo + e2].iter_mut().for_each(|r| *r = true);
+                }
+            }
+        }
+    }
+    region
+}
+
+/// Kadane's maximum-sum contiguous segment: (start, end inclusive, sum).
+fn max_segment(w: &[f64]) -> Option<(usize, usize, f64)> {
+    let mut best: Option<(usize, usize, f64)> = None;
+    let mut cur = 0.0;
+    let mut start = 0;
+    for (i, &x) in w.iter().enumerate() {
+        if cur <= 0.0 {
+            cur = x;
+            start = i;
+        } else {
+            cur += x;
+        }
+        if cur > 0.0 && best.is_none_or(|(_, _, b)| cur > b) {
+            best = Some((start, i, cur));
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment;
+
+    const PROSE: &str = "The minister said on Tuesday that the new law would be debated in the parliament \
+        before the end of the year, and that the government was ready to listen to all of the parties.";
+
+    fn kept(p: &Page) -> Vec<String> {
+        let lang = lang::guess(p.blocks.iter().map(|b| b.text.as_str()), None);
+        classify(p, lang).iter().zip(&p.blocks).filter(|(d, _)| d.keep).map(|(_, b)| b.text.clone()).collect()
+    }
+
+    #[test]
+    fn breadcrumbs_are_recognised() {
+        assert!(is_breadcrumb("Home » News » Politics"));
+        assert!(is_breadcrumb("Home > World > Africa > Mali"));
+        assert!(is_breadcrumb("About | Contact | Privacy"));
+        assert!(!is_breadcrumb("He said that 3 > 2. Then he left the room and went home."));
+        assert!(!is_breadcrumb("A/B testing"));
+    }
+
+    #[test]
+    fn short_line_between_good_paragraphs_stays() {
+        let text = format!("Menu\nHome\n{PROSE}\nA short subhead\n{PROSE} Again.\nCopyright 2024\n");
+        let p = segment::text::segment(&text);
+        let k = kept(&p);
+        assert!(k.contains(&"A short subhead".to_string()), "{k:?}");
+        assert!(!k.contains(&"Menu".to_string()));
+        assert!(!k.contains(&"Copyright 2024".to_string()));
+    }
+
+    #[test]
+    fn repeated_lines_go() {
+        let text = format!("Site name\n{PROSE}\nSite name\n{PROSE} More.\n");
+        let p = segment::text::segment(&text);
+        assert!(!kept(&p).contains(&"Site name".to_string()));
+    }
+
+    #[test]
+    fn max_segment_finds_the_best_span() {
+        assert_eq!(max_segment(&[-1.0, 2.0, 3.0, -10.0, 4.0]), Some((1, 2, 5.0)));
+        assert_eq!(max_segment(&[-1.0, -2.0]), None);
+    }
+
+    #[test]
+    fn html_headline_is_kept_once_and_title_repeats_go() {
+        let html = format!(
+            "<html><head><title>Big news today - The Paper</title></head><body>\
+             <div class=top>Big news today</div><article><h1>Big news today</h1><p>{PROSE}</p><p>{PROSE}</p></article></body></html>"
+        );
+        let p = segment::html::segment(&html, false);
+        let k = kept(&p);
+        assert_eq!(k.iter().filter(|t| t.as_str() == "Big news today").count(), 1, "{k:?}");
+        assert_eq!(k[0], "Big news today");
+    }
+
+    #[test]
+    fn link_lists_go() {
+        let html = format!(
+            "<body><article><p>{PROSE}</p><ul><li><a href=/a>Another story about the minister and the law</a></li>\
+             <li><a href=/b>Yet another story about something else entirely</a></li></ul><p>{PROSE}</p></article></body>"
+        );
+        let p = segment::html::segment(&html, false);
+        let k = kept(&p);
+        assert_eq!(k.len(), 2, "{k:?}");
+    }
+}

@@ -1,0 +1,125 @@
+//! Document language from stopword counts, and per-block stopword density.
+//!
+//! jusText's key observation is that running prose is full of function words
+//! ("the", "of", "que", "und") and boilerplate is not. That needs the right
+//! list, so the language is guessed once per document from which list its
+//! words hit most; the declared `<html lang>` only breaks ties.
+
+use crate::vocab::{self, Vocab};
+
+/// A language guess: the bit of the chosen list in [`Vocab::languages`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lang {
+    mask: u64,
+    /// Index into [`Vocab::languages`], `None` when no list fits (e.g. Chinese).
+    pub index: Option<usize>,
+}
+
+impl Lang {
+    /// The language code (`en`, `fr`, …) or `None` when unknown.
+    pub fn code(self) -> Option<&'static str> {
+        self.index.map(|i| Vocab::get().languages()[i])
+    }
+
+    /// Whether stopword density means anything for this document.
+    pub fn known(self) -> bool {
+        self.index.is_some()
+    }
+}
+
+/// Guess the language of a document from its blocks' text.
+///
+/// Counts, for each language, how many word tokens are in its stopword list;
+/// the winner must cover at least 8 % of the words, else the language is
+/// unknown and the classifier falls back to length-only evidence.
+pub fn guess<'a>(texts: impl Iterator<Item = &'a str>, declared: Option<&str>) -> Lang {
+    let v = Vocab::get();
+    let n = v.languages().len();
+    let mut counts = vec![0usize; n];
+    let mut total = 0usize;
+    let mut buf = String::new();
+    'outer: for t in texts {
+        for w in vocab::words(t) {
+            total += 1;
+            let m = v.stop_langs(lower(w, &mut buf));
+            if m != 0 {
+                for (i, c) in counts.iter_mut().enumerate() {
+                    if m & (1 << i) != 0 {
+                        *c += 1;
+                    }
+                }
+            }
+            if total > 20_000 {
+                break 'outer;
+            }
+        }
+    }
+    let declared_idx = declared.and_then(|d| v.languages().iter().position(|l| *l == d));
+    let mut best: Option<usize> = None;
+    for i in 0..n {
+        let better = match best {
+            None => counts[i] > 0,
+            Some(b) => counts[i] > counts[b] || counts[i] == counts[b] && Some(i) == declared_idx,
+        };
+        if better {
+            best = Some(i);
+        }
+    }
+    match best {
+        Some(b) if counts[b] * 100 >= total * 8 && counts[b] >= 3 => Lang { mask: 1 << b, index: Some(b) },
+        _ => Lang { mask: 0, index: None },
+    }
+}
+
+fn lower<'b>(w: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        for c in w.chars() {
+            buf.extend(c.to_lowercase());
+        }
+    }
+    buf.as_str()
+}
+
+/// Word count and stopword count of `text` in language `lang`.
+pub fn stop_counts(text: &str, lang: Lang) -> (usize, usize) {
+    let v = Vocab::get();
+    let mut buf = String::new();
+    let mut words = 0;
+    let mut stops = 0;
+    for w in vocab::words(text) {
+        words += 1;
+        if lang.mask != 0 && v.stop_langs(lower(w, &mut buf)) & lang.mask != 0 {
+            stops += 1;
+        }
+    }
+    (words, stops)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_prose_is_english() {
+        let l = guess(["The cat sat on the mat and it was happy with the way of the world."].into_iter(), None);
+        assert_eq!(l.code(), Some("en"));
+    }
+
+    #[test]
+    fn no_words_no_language() {
+        let l = guess(["12345 67890"].into_iter(), None);
+        assert!(!l.known());
+        assert_eq!(stop_counts("the cat", l), (2, 0));
+    }
+
+    #[test]
+    fn density_counts_stopwords() {
+        let l = guess(["the of and the of and the cat"].into_iter(), None);
+        let (w, s) = stop_counts("The cat and the dog", l);
+        assert_eq!((w, s), (5, 3));
+    }
+}

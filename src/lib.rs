@@ -1,0 +1,247 @@
+//! scour: clean main text out of scraped web pages and scraped text.
+//!
+//! The pipeline has one module per stage, and so does this crate:
+//!
+//! ```text
+//! bytes ─ input ─▶ text ─ segment ─▶ blocks ─ classify ─▶ kept blocks ─ repair ─▶ paragraphs ─ output
+//!        (sniff, decode)   (html: DOM walk;     (keep/drop     (entities, lost        (txt, jsonl,
+//!                           text: lines)         with reasons)   characters, spacing)  atomic files)
+//! ```
+//!
+//! [`clean`] runs the whole pipeline on one document; [`batch`] runs it over
+//! files, directories, stdin and JSONL in parallel with output identical
+//! for any number of threads. The `scour` binary is a thin layer over both.
+//!
+//! ```
+//! let page = br#"<html><head><title>Rain in Spain</title></head><body>
+//!   <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+//!   <article><h1>Rain in Spain</h1>
+//!   <p>The rain in Spain falls mainly on the plain, the meteorologists said on
+//!   Monday, and the farmers of the region were glad of it after a dry summer.</p>
+//!   <p>This website uses cookies to improve your experience.</p></article>
+//! </body></html>"#;
+//! let out = scour::clean(page, &scour::Options::default()).unwrap();
+//! assert!(out.text.starts_with("Rain in Spain\nThe rain in Spain falls mainly"));
+//! assert!(!out.text.contains("Home"));
+//! assert!(!out.text.contains("cookies"));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod batch;
+pub mod block;
+pub mod classify;
+pub mod input;
+pub mod lang;
+pub mod output;
+pub mod repair;
+pub mod segment;
+pub mod vocab;
+
+pub use block::{Block, Kind, Page};
+pub use classify::{Class, Decision, Reason};
+pub use input::Format;
+
+use serde::Serialize;
+use std::fmt;
+
+/// Why a document could not be cleaned. One line, for `scour: PATH: reason`.
+#[derive(Debug)]
+pub enum Error {
+    /// No bytes, or only white space.
+    Empty,
+    /// Not a text document (what it looks like instead).
+    Binary(&'static str),
+    /// Decoding produced mostly replacement characters (the charset tried).
+    Undecodable(&'static str),
+    /// Larger than the configured limit (bytes).
+    TooLarge(usize),
+    /// A damaged container (truncated gzip stream, bad JSON line…).
+    Corrupt(String),
+    /// The file could not be read.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Empty => write!(f, "empty document"),
+            Error::Binary(what) => write!(f, "not a text document: looks like {what}"),
+            Error::Undecodable(enc) => write!(f, "cannot decode: too many invalid bytes for {enc}"),
+            Error::TooLarge(n) => write!(f, "larger than {n} bytes (raise --max-bytes to allow)"),
+            Error::Corrupt(why) => write!(f, "{why}"),
+            Error::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+/// How to clean. `Options::default()` is what the CLI does without flags.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Force HTML or text; `None` sniffs each document.
+    pub format: Option<Format>,
+    /// Charset label that outranks detection (e.g. from an HTTP header).
+    pub charset: Option<String>,
+    /// Remove boilerplate. `false` keeps every block (repair only).
+    pub extract: bool,
+    /// Character repair; `None` turns it off.
+    pub repair: Option<repair::Options>,
+    /// Keep the article's headline as the first paragraph.
+    pub headline: bool,
+    /// Keep per-block text, DOM paths and every repair in the result (for
+    /// `--explain`); costs some allocations.
+    pub explain: bool,
+    /// Documents larger than this many bytes are refused.
+    pub max_bytes: usize,
+}
+
+/// Default `max_bytes`: larger than any real article page, small enough
+/// that one giant file cannot stall or exhaust a batch.
+pub const DEFAULT_MAX_BYTES: usize = 32 * 1024 * 1024;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            format: None,
+            charset: None,
+            extract: true,
+            repair: Some(repair::Options::default()),
+            headline: true,
+            explain: false,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// One block with its verdict, as reported by `--explain`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// Position in the document.
+    pub index: usize,
+    /// The block's text as segmented (before repair). Empty unless
+    /// [`Options::explain`].
+    pub text: String,
+    /// Markup role.
+    pub kind: Kind,
+    /// DOM path (HTML, with `explain`), else empty.
+    pub path: String,
+    /// The classifier's decision.
+    #[serde(flatten)]
+    pub decision: Decision,
+}
+
+/// The result of cleaning one document.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cleaned {
+    /// The main text: kept paragraphs, repaired, one per line, no trailing
+    /// newline.
+    pub text: String,
+    /// HTML or text.
+    pub format: Format,
+    /// The charset the bytes were decoded with.
+    pub encoding: &'static str,
+    /// The language guessed from stopwords, if any list fits.
+    pub lang: Option<&'static str>,
+    /// The page title (`og:title` or `<title>`), if the page has one.
+    pub title: Option<String>,
+    /// Every block with its decision.
+    pub blocks: Vec<Verdict>,
+    /// Every repair made in the kept text.
+    pub repairs: Vec<repair::Change>,
+}
+
+impl Cleaned {
+    /// Number of blocks kept.
+    pub fn kept(&self) -> usize {
+        self.blocks.iter().filter(|b| b.decision.keep).count()
+    }
+}
+
+/// Clean one document given as bytes (any charset, HTML or text).
+pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, Error> {
+    if bytes.len() > opts.max_bytes {
+        return Err(Error::TooLarge(opts.max_bytes));
+    }
+    let d = input::decode(bytes, opts.format, opts.charset.as_deref())?;
+    Ok(clean_decoded(&d.text, d.format, d.encoding, opts))
+}
+
+/// Clean one document that is already text (a JSONL field, say). The format
+/// is sniffed unless `opts.format` forces it.
+pub fn clean_str(text: &str, opts: &Options) -> Result<Cleaned, Error> {
+    if text.len() > opts.max_bytes {
+        return Err(Error::TooLarge(opts.max_bytes));
+    }
+    let format = opts.format.unwrap_or_else(|| if input::looks_like_html(text) { Format::Html } else { Format::Text });
+    Ok(clean_decoded(text, format, "UTF-8", opts))
+}
+
+fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Options) -> Cleaned {
+    let page = match format {
+        Format::Html => segment::html::segment(text, opts.explain),
+        Format::Text => segment::text::segment(text),
+    };
+    let lang = lang::guess(page.blocks.iter().map(|b| b.text.as_str()), page.lang.as_deref());
+    let decisions = if opts.extract {
+        let mut d = classify::classify(&page, lang);
+        if !opts.headline {
+            for x in d.iter_mut().filter(|x| x.reason == Reason::Headline) {
+                x.keep = false;
+            }
+        }
+        d
+    } else {
+        page.blocks
+            .iter()
+            .map(|_| Decision {
+                keep: true,
+                class: Class::Good,
+                initial: Class::Good,
+                reason: Reason::Content,
+                stop_density: 0.0,
+                in_main: true,
+            })
+            .collect()
+    };
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut repairs = Vec::new();
+    for (b, d) in page.blocks.iter().zip(&decisions) {
+        if !d.keep {
+            continue;
+        }
+        let para = match &opts.repair {
+            Some(ro) => {
+                let (t, ch) = repair::repair(&b.text, ro);
+                repairs.extend(ch);
+                t.into_owned()
+            }
+            None => b.text.clone(),
+        };
+        if !para.trim().is_empty() {
+            paragraphs.push(para);
+        }
+    }
+    let lang = lang.code();
+    let blocks = page
+        .blocks
+        .into_iter()
+        .zip(decisions)
+        .enumerate()
+        .map(|(index, (b, decision))| Verdict {
+            index,
+            text: if opts.explain { b.text } else { String::new() },
+            kind: b.kind,
+            path: b.path,
+            decision,
+        })
+        .collect();
+    Cleaned { text: paragraphs.join("\n"), format, encoding, lang, title: page.titles.last().cloned(), blocks, repairs }
+}

@@ -1,0 +1,211 @@
+//! The `scour` command: a thin layer over `scour::batch`.
+
+use clap::{Parser, ValueEnum};
+use scour::batch::{self, Config, Dest, InputKind, OutFormat};
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const EXAMPLES: &str = "\
+Examples:
+  scour page.html                      clean one page to stdout
+  scour raw/ -o clean/                 clean a tree of pages into a mirror tree of .txt files
+  scour -j4 raw/ -o clean/             the same on 4 threads (output is identical for any -j)
+  scour page.html -o page.txt          one input, one output file (written atomically)
+  curl -s https://example.org | scour -   read a page from stdin
+  scour --input jsonl crawl.jsonl > clean.jsonl
+                                       clean the `text` field of every record, other fields kept
+  scour --input text scraped.txt       flat text (one block per line), no markup
+  scour --repair-only --input jsonl damaged.jsonl
+                                       only repair characters (mojibake, entities, lost ?)
+  scour --explain page.html            show every block, kept or dropped, and why
+  scour --stats stats.json raw/ -o clean/
+                                       write run statistics as JSON
+
+Exit status: 0 when every document was cleaned, 1 when some failed (each
+failure is one line `scour: PATH: reason` on stderr), 2 on a usage error.";
+
+/// Clean main text out of scraped web pages (HTML) or scraped plain text:
+/// boilerplate removed, broken characters repaired, in parallel.
+#[derive(Parser, Debug)]
+#[command(name = "scour", version, about, after_help = EXAMPLES, max_term_width = 100)]
+struct Cli {
+    /// Files or directories to clean (directories recursively, sorted); `-`
+    /// reads one document from stdin. Default: stdin.
+    inputs: Vec<PathBuf>,
+
+    /// Where to write: a directory (mirrors the input tree, one .txt per
+    /// document), or a file when there is a single input. Default: stdout.
+    /// Files are written atomically (temporary file, then rename).
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
+
+    /// What the inputs are: `auto` sniffs each document (and reads
+    /// `.jsonl`/`.ndjson` files as JSONL).
+    #[arg(long = "input", value_enum, default_value_t = InputArg::Auto, value_name = "KIND")]
+    input: InputArg,
+
+    /// Output format. Default: `jsonl` for JSONL input, else `txt`
+    /// (paragraphs one per line).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Option<FormatArg>,
+
+    /// JSONL field holding each document; the cleaned text replaces it.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    text_field: String,
+
+    /// Worker threads (default: all cores). Output never depends on it.
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Print every block with its decision and reason, and every repair,
+    /// instead of the text.
+    #[arg(long)]
+    explain: bool,
+
+    /// Print run statistics (documents, bytes, blocks kept/dropped by reason,
+    /// repairs by kind, MB/s) to stderr, or as JSON to FILE.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    stats: Option<String>,
+
+    /// Keep every block: only repair characters and spacing.
+    #[arg(long, conflicts_with = "no_repair")]
+    repair_only: bool,
+
+    /// Do not repair characters; only remove boilerplate.
+    #[arg(long)]
+    no_repair: bool,
+
+    /// Leave out the article's headline (kept once as the first line by
+    /// default).
+    #[arg(long)]
+    no_headline: bool,
+
+    /// Decode every document with this charset (e.g. from an HTTP header)
+    /// unless it has a byte-order mark.
+    #[arg(long, value_name = "LABEL")]
+    charset: Option<String>,
+
+    /// Refuse documents larger than this many bytes (after decompression).
+    #[arg(long, value_name = "BYTES", default_value_t = scour::DEFAULT_MAX_BYTES)]
+    max_bytes: usize,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum InputArg {
+    Auto,
+    Html,
+    Text,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FormatArg {
+    Txt,
+    Jsonl,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let input = match cli.input {
+        InputArg::Auto => InputKind::Auto,
+        InputArg::Html => InputKind::Html,
+        InputArg::Text => InputKind::Text,
+        InputArg::Jsonl => InputKind::Jsonl,
+    };
+    let inputs = if cli.inputs.is_empty() { vec![PathBuf::from("-")] } else { cli.inputs };
+    let dest = match cli.output {
+        None => Dest::Stdout,
+        Some(p) => {
+            let dir_like = p.is_dir()
+                || p.as_os_str().to_string_lossy().ends_with('/')
+                || inputs.len() > 1
+                || inputs.iter().any(|i| i.is_dir());
+            if dir_like {
+                Dest::Dir(p)
+            } else {
+                Dest::File(p)
+            }
+        }
+    };
+    let mut clean = scour::Options {
+        format: batch::forced_format(input),
+        charset: cli.charset,
+        headline: !cli.no_headline,
+        explain: cli.explain,
+        max_bytes: cli.max_bytes,
+        ..scour::Options::default()
+    };
+    if cli.repair_only {
+        clean.extract = false;
+    }
+    if cli.no_repair {
+        clean.repair = None;
+    }
+    let cfg = Config {
+        inputs,
+        input,
+        dest,
+        format: cli.format.map(|f| match f {
+            FormatArg::Txt => OutFormat::Txt,
+            FormatArg::Jsonl => OutFormat::Jsonl,
+        }),
+        text_field: cli.text_field,
+        jobs: cli.jobs.unwrap_or(0),
+        explain: cli.explain,
+        clean,
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let stats = match batch::run(&cfg, &mut out, &mut err) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "scour: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = out.flush() {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            let _ = writeln!(err, "scour: <stdout>: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    if let Some(dest) = cli.stats {
+        let json = serde_json::to_string_pretty(&stats).unwrap_or_default();
+        if dest == "-" {
+            let _ = writeln!(err, "{}", human_stats(&stats));
+        } else if let Err(e) = scour::output::write_atomic(std::path::Path::new(&dest), (json + "\n").as_bytes()) {
+            let _ = writeln!(err, "scour: {dest}: cannot write statistics: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    if stats.documents_failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn human_stats(s: &batch::Stats) -> String {
+    let mut o = format!(
+        "documents: {} in, {} ok ({} empty), {} failed\nbytes: {} in, {} out\ntime: {:.3} s, {:.1} MB/s on {} threads",
+        s.documents_in,
+        s.documents_ok,
+        s.documents_empty,
+        s.documents_failed,
+        s.bytes_in,
+        s.bytes_out,
+        s.seconds,
+        s.mb_per_s,
+        s.jobs
+    );
+    let fmt = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+    };
+    o.push_str(&format!("\nblocks kept: {}", fmt(&s.blocks_kept)));
+    o.push_str(&format!("\nblocks dropped: {}", fmt(&s.blocks_dropped)));
+    o.push_str(&format!("\nrepairs: {}", fmt(&s.repairs)));
+    o
+}

@@ -1,0 +1,772 @@
+//! HTML → blocks, with the DOM evidence the classifier needs.
+//!
+//! One walk over the parsed tree (iterative, so 100 000-deep nesting cannot
+//! overflow the stack) does everything: drops never-rendered and hidden
+//! subtrees, cuts text into blocks at block-level elements, counts link text,
+//! sums class/id vocabulary weights down the ancestor chain, notes semantic
+//! markers (`<nav>`, `<article>`, `itemprop=articleBody`) and collects
+//! per-element text totals. A second, linear pass over those totals scores
+//! candidate containers in the spirit of Readability and marks the blocks of
+//! the main-content region.
+
+use crate::block::{Block, Kind, Page};
+use crate::vocab::Vocab;
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+use std::collections::HashMap;
+
+/// Elements whose content is never rendered as text.
+fn is_skipped(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "map"
+            | "head"
+            | "select"
+            | "option"
+            | "optgroup"
+            | "datalist"
+            | "textarea"
+            | "input"
+            | "button"
+            | "dialog"
+    )
+}
+
+/// Elements that start and end a block.
+fn is_block(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dd"
+            | "dt"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "caption"
+            | "figcaption"
+            | "figure"
+            | "section"
+            | "article"
+            | "main"
+            | "aside"
+            | "nav"
+            | "header"
+            | "footer"
+            | "address"
+            | "center"
+            | "details"
+            | "summary"
+            | "fieldset"
+            | "legend"
+            | "form"
+            | "hr"
+            | "menu"
+            | "hgroup"
+            | "body"
+            | "html"
+            | "frameset"
+            | "dir"
+    )
+}
+
+fn kind_of(tag: &str) -> Kind {
+    match tag {
+        "h1" => Kind::Heading(1),
+        "h2" => Kind::Heading(2),
+        "h3" => Kind::Heading(3),
+        "h4" => Kind::Heading(4),
+        "h5" => Kind::Heading(5),
+        "h6" => Kind::Heading(6),
+        "li" | "dd" | "dt" => Kind::Item,
+        "blockquote" => Kind::Quote,
+        "pre" => Kind::Pre,
+        "tr" => Kind::Cell,
+        "caption" | "figcaption" => Kind::Caption,
+        _ => Kind::Para,
+    }
+}
+
+/// Per-element facts kept for container scoring.
+#[derive(Clone, Debug)]
+struct Elem {
+    tag: &'static str,
+    parent: u32,
+    /// Ordinal of the last descendant element: `a` is an ancestor of `b` iff
+    /// `a <= b <= last[a]`.
+    last: u32,
+    text: u32,
+    links: u32,
+    own_attr: i32,
+    marked_main: bool,
+    chrome: bool,
+    score: f32,
+    scored: bool,
+}
+
+/// Tags we need by name later, interned to `&'static str`.
+fn static_tag(tag: &str) -> &'static str {
+    const TAGS: &[&str] = &[
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dd",
+        "dt",
+        "blockquote",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "figcaption",
+        "figure",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "nav",
+        "header",
+        "footer",
+        "address",
+        "center",
+        "details",
+        "summary",
+        "fieldset",
+        "legend",
+        "form",
+        "hr",
+        "menu",
+        "hgroup",
+        "body",
+        "html",
+        "title",
+        "span",
+        "a",
+        "font",
+        "b",
+        "strong",
+        "em",
+        "i",
+    ];
+    TAGS.iter().copied().find(|t| *t == tag).unwrap_or("other")
+}
+
+struct Frame {
+    ord: u32,
+    block: bool,
+    skip: bool,
+    link: bool,
+    cum_attr: i32,
+    hint: Option<String>,
+    chrome: bool,
+    main: bool,
+    quote: bool,
+    pre: bool,
+    label: String,
+}
+
+struct Builder<'v> {
+    vocab: &'v Vocab,
+    explain: bool,
+    elems: Vec<Elem>,
+    stack: Vec<Frame>,
+    blocks: Vec<Block>,
+    block_owner: Vec<u32>,
+    buf: String,
+    buf_links: usize,
+    pending_space: bool,
+    brs: u8,
+    skip_depth: usize,
+    link_depth: usize,
+    attr_cache: HashMap<String, (i32, Option<String>)>,
+    title: String,
+    in_title: bool,
+    titles: Vec<String>,
+    ld_json: Vec<String>,
+    lang: Option<String>,
+}
+
+impl<'v> Builder<'v> {
+    fn flush(&mut self) {
+        self.brs = 0;
+        self.pending_space = false;
+        if self.buf.is_empty() {
+            self.buf_links = 0;
+            return;
+        }
+        let mut text = std::mem::take(&mut self.buf);
+        let links = std::mem::take(&mut self.buf_links);
+        let top = self.stack.iter().rev().find(|f| f.block);
+        let pre = self.stack.iter().any(|f| f.pre);
+        let trimmed = if pre { text.trim_matches('\n').trim_end() } else { text.trim() };
+        if !trimmed.chars().any(char::is_alphanumeric) {
+            return;
+        }
+        if trimmed.len() != text.len() {
+            text = trimmed.to_string();
+        }
+        let Some(f) = top.or(self.stack.last()) else { return };
+        let owner = f.ord;
+        let tag = self.elems[owner as usize].tag;
+        let mut kind = kind_of(tag);
+        if kind == Kind::Para && self.stack.iter().any(|f| f.quote) {
+            kind = Kind::Quote;
+        }
+        let path = if self.explain {
+            let parts: Vec<&str> =
+                self.stack.iter().filter(|f| !f.label.is_empty()).map(|f| f.label.as_str()).collect();
+            let n = parts.len();
+            parts[n.saturating_sub(5)..].join(">")
+        } else {
+            String::new()
+        };
+        let nchars = text.chars().count();
+        self.elems[owner as usize].text += nchars as u32;
+        self.elems[owner as usize].links += links.min(nchars) as u32;
+        let last = self.stack.last().unwrap();
+        self.blocks.push(Block {
+            link_chars: links.min(nchars),
+            text,
+            kind,
+            path,
+            attr_score: last.cum_attr,
+            attr_hint: last.hint.clone(),
+            in_chrome: last.chrome,
+            in_main: None,
+            gap_before: false,
+            group: owner as usize,
+            has_dom: true,
+        });
+        self.block_owner.push(owner);
+    }
+
+    fn push_text(&mut self, s: &str) {
+        let pre = self.stack.iter().rev().take(8).any(|f| f.pre);
+        if self.brs >= 2 {
+            self.flush();
+        } else if self.brs == 1 {
+            self.pending_space = true;
+        }
+        self.brs = 0;
+        let mut added = 0usize;
+        if pre {
+            self.buf.push_str(s);
+            added = s.chars().count();
+        } else {
+            for c in s.chars() {
+                if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+                    self.pending_space = true;
+                    continue;
+                }
+                if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with([' ', '\t']) {
+                    self.buf.push(' ');
+                    if self.link_depth > 0 {
+                        added += 1;
+                    }
+                }
+                self.pending_space = false;
+                self.buf.push(c);
+                added += 1;
+            }
+        }
+        if self.link_depth > 0 {
+            self.buf_links += added;
+        }
+    }
+
+    fn attr_weight(&mut self, value: &str) -> (i32, Option<String>) {
+        if let Some(v) = self.attr_cache.get(value) {
+            return v.clone();
+        }
+        let v = self.vocab.attr_weight(value);
+        self.attr_cache.insert(value.to_string(), v.clone());
+        v
+    }
+}
+
+fn hidden_style(style: &str) -> bool {
+    let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    s.contains("display:none") || s.contains("visibility:hidden")
+}
+
+/// Segment an HTML document into blocks.
+///
+/// `explain` fills [`Block::path`] (costs an allocation per block, so only
+/// when asked).
+pub fn segment(html: &str, explain: bool) -> Page {
+    let doc = Html::parse_document(html);
+    let vocab = Vocab::get();
+    let mut b = Builder {
+        vocab,
+        explain,
+        elems: Vec::new(),
+        stack: Vec::new(),
+        blocks: Vec::new(),
+        block_owner: Vec::new(),
+        buf: String::new(),
+        buf_links: 0,
+        pending_space: false,
+        brs: 0,
+        skip_depth: 0,
+        link_depth: 0,
+        attr_cache: HashMap::new(),
+        title: String::new(),
+        in_title: false,
+        titles: Vec::new(),
+        ld_json: Vec::new(),
+        lang: None,
+    };
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) => {
+                    if b.in_title {
+                        b.title.push_str(t);
+                    } else if b.skip_depth == 0 {
+                        b.push_text(t);
+                    }
+                }
+                Node::Element(el) => {
+                    let tag: &str = &el.name.local;
+                    let ord = b.elems.len() as u32;
+                    let (parent_ord, parent_hint, parent_main, parent_chrome, parent_cum) = match b.stack.last() {
+                        Some(p) => (p.ord, p.hint.clone(), p.main, p.chrome, p.cum_attr),
+                        None => (u32::MAX, None, false, false, 0),
+                    };
+                    let mut skip = b.skip_depth > 0 || is_skipped(tag);
+                    let (mut class_v, mut id_v, mut role, mut itemprop) = ("", "", "", "");
+                    let mut ld = false;
+                    for (name, value) in el.attrs() {
+                        match name {
+                            "class" => class_v = value,
+                            "id" => id_v = value,
+                            "role" => role = value,
+                            "itemprop" => itemprop = value,
+                            "hidden" => skip = true,
+                            "aria-hidden" if value.eq_ignore_ascii_case("true") => skip = true,
+                            "style" if hidden_style(value) => skip = true,
+                            "type" if tag == "script" && value.eq_ignore_ascii_case("application/ld+json") => ld = true,
+                            "lang" if tag == "html" && !value.is_empty() => {
+                                let primary = value.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+                                b.lang = Some(primary);
+                            }
+                            "property" | "name"
+                                if tag == "meta" && (value == "og:title" || value == "twitter:title") =>
+                            {
+                                if let Some(c) = el.attr("content") {
+                                    let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
+                                    if !c.is_empty() && !b.titles.contains(&c) {
+                                        b.titles.push(c);
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    if tag == "title" && b.title.is_empty() {
+                        b.in_title = true;
+                    }
+                    if ld {
+                        for child in node.children() {
+                            if let Node::Text(t) = child.value() {
+                                b.ld_json.push(t.to_string());
+                            }
+                        }
+                    }
+                    let block = is_block(tag);
+                    if tag == "br" && b.skip_depth == 0 {
+                        b.brs = b.brs.saturating_add(1);
+                    }
+                    if (tag == "td" || tag == "th") && b.skip_depth == 0 && !b.buf.is_empty() {
+                        b.buf.push('\t');
+                        b.pending_space = false;
+                    }
+                    if block && b.skip_depth == 0 {
+                        b.flush();
+                    }
+                    let mut w = 0;
+                    let mut hint = parent_hint;
+                    if !skip {
+                        for v in [class_v, id_v] {
+                            if !v.is_empty() {
+                                let (ww, h) = b.attr_weight(v);
+                                w += ww;
+                                if ww < 0 && h.is_some() {
+                                    hint = h;
+                                }
+                            }
+                        }
+                    }
+                    let role_chrome = matches!(
+                        role,
+                        "navigation"
+                            | "banner"
+                            | "contentinfo"
+                            | "complementary"
+                            | "search"
+                            | "menu"
+                            | "menubar"
+                            | "dialog"
+                            | "alertdialog"
+                    );
+                    let tag_chrome =
+                        matches!(tag, "nav" | "footer" | "aside" | "menu") || (tag == "header" && !parent_main);
+                    let main = parent_main
+                        || matches!(tag, "article" | "main")
+                        || role == "main"
+                        || itemprop.eq_ignore_ascii_case("articleBody")
+                        || itemprop.eq_ignore_ascii_case("text");
+                    let chrome = parent_chrome || role_chrome || tag_chrome;
+                    if skip {
+                        b.skip_depth += 1;
+                    }
+                    let is_link = tag == "a" && el.attrs().any(|(n, _)| n == "href");
+                    if is_link && !skip {
+                        b.link_depth += 1;
+                    }
+                    let label = if explain && !skip {
+                        let mut l = tag.to_string();
+                        if !id_v.is_empty() {
+                            l.push('#');
+                            l.push_str(id_v.split_whitespace().next().unwrap_or(""));
+                        } else if let Some(c) = class_v.split_whitespace().next() {
+                            l.push('.');
+                            l.push_str(c);
+                        }
+                        l
+                    } else {
+                        String::new()
+                    };
+                    b.elems.push(Elem {
+                        tag: static_tag(tag),
+                        parent: parent_ord,
+                        last: ord,
+                        text: 0,
+                        links: 0,
+                        own_attr: w,
+                        marked_main: matches!(tag, "article" | "main")
+                            || role == "main"
+                            || itemprop.eq_ignore_ascii_case("articleBody"),
+                        chrome: role_chrome || tag_chrome,
+                        score: 0.0,
+                        scored: false,
+                    });
+                    let cum = parent_cum + w;
+                    b.stack.push(Frame {
+                        ord,
+                        block,
+                        skip,
+                        link: is_link && !skip,
+                        cum_attr: cum,
+                        hint,
+                        chrome,
+                        main,
+                        quote: tag == "blockquote",
+                        pre: tag == "pre",
+                        label,
+                    });
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if !node.value().is_element() {
+                    continue;
+                }
+                let Some(f) = b.stack.last() else { continue };
+                let (ord, block, skip, link) = (f.ord, f.block, f.skip, f.link);
+                if b.in_title && b.elems[ord as usize].tag == "title" {
+                    b.in_title = false;
+                    let t = b.title.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !t.is_empty() && !b.titles.contains(&t) {
+                        b.titles.push(t);
+                    }
+                }
+                if block && b.skip_depth == 0 {
+                    b.flush();
+                }
+                if skip {
+                    b.skip_depth -= 1;
+                }
+                if link {
+                    b.link_depth -= 1;
+                }
+                b.stack.pop();
+                let last = b.elems.len() as u32 - 1;
+                let e = &mut b.elems[ord as usize];
+                e.last = last;
+                let (t, l, p) = (e.text, e.links, e.parent);
+                if p != u32::MAX {
+                    let pe = &mut b.elems[p as usize];
+                    pe.text += t;
+                    pe.links += l;
+                }
+            }
+        }
+    }
+    b.flush();
+    let ld_body = b.ld_json.iter().find_map(|j| ld_article_body(j));
+    let mut page = Page { blocks: b.blocks, titles: b.titles, ld_body, lang: b.lang };
+    mark_main(&mut page, &mut b.elems, &b.block_owner);
+    page
+}
+
+/// Find the longest `articleBody` (or `text` of a posting) in a JSON-LD
+/// script, looking through `@graph` arrays and nested objects.
+fn ld_article_body(json: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(json.trim()).ok()?;
+    let mut best: Option<String> = None;
+    let mut stack = vec![&v];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    if k == "articleBody" {
+                        if let Some(s) = x.as_str() {
+                            if best.as_ref().is_none_or(|b| s.len() > b.len()) {
+                                best = Some(s.to_string());
+                            }
+                        }
+                    } else {
+                        stack.push(x);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    best.filter(|s| s.split_whitespace().count() >= 30)
+}
+
+/// Readability-style container choice.
+///
+/// Every paragraph-like block of at least 25 characters gives points
+/// (1 + commas + one per 100 characters, at most 3) to its container and,
+/// less and less, to four more ancestors. A container starts from a tag prior
+/// (a `div` is a likely body, a list or heading is not), its own class/id
+/// weight and a bonus when the markup marks it as the article, and its total
+/// is scaled by the share of its text that is *not* link text. The best
+/// container, plus siblings that score well or are clean paragraphs
+/// themselves, is the main region.
+fn mark_main(page: &mut Page, elems: &mut [Elem], owners: &[u32]) {
+    if page.blocks.is_empty() {
+        return;
+    }
+    for (bl, &owner) in page.blocks.iter().zip(owners) {
+        if !matches!(bl.kind, Kind::Para | Kind::Pre | Kind::Quote | Kind::Cell) {
+            continue;
+        }
+        let n = bl.text.chars().count();
+        if n < 25 || bl.link_density() > 0.5 {
+            continue;
+        }
+        let commas = bl.text.chars().filter(|c| matches!(c, ',' | '，' | '、' | '،')).count();
+        let score = 1.0 + commas as f32 + (n as f32 / 100.0).min(3.0);
+        // A block owned by a <p> scores its parent; a div-with-text scores itself
+        // as a paragraph and so its parent too.
+        let mut e = elems[owner as usize].parent;
+        let mut level = 0;
+        while e != u32::MAX && level < 5 {
+            let el = &mut elems[e as usize];
+            if !el.scored {
+                el.scored = true;
+                el.score = tag_prior(el.tag) + el.own_attr as f32 * 0.5 + if el.marked_main { 15.0 } else { 0.0 };
+            }
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            el.score += score / div;
+            e = el.parent;
+            level += 1;
+        }
+    }
+    let mut top: Option<(u32, f32)> = None;
+    for (i, e) in elems.iter_mut().enumerate() {
+        if !e.scored {
+            continue;
+        }
+        let ld = if e.text > 0 { e.links as f32 / e.text as f32 } else { 0.0 };
+        e.score *= 1.0 - ld.min(1.0);
+        if top.is_none_or(|(_, s)| e.score > s) {
+            top = Some((i as u32, e.score));
+        }
+    }
+    let Some((top, top_score)) = top else {
+        return;
+    };
+    // Siblings of the top candidate that are content too.
+    let mut regions = vec![top];
+    let parent = elems[top as usize].parent;
+    if parent != u32::MAX {
+        let threshold = (top_score * 0.2).max(10.0);
+        let mut child = parent + 1;
+        let plast = elems[parent as usize].last;
+        while child <= plast {
+            let c = &elems[child as usize];
+            if child != top && c.parent == parent {
+                let ld = if c.text > 0 { c.links as f32 / c.text as f32 } else { 1.0 };
+                let bonus = if elems[top as usize].own_attr > 0 && c.own_attr == elems[top as usize].own_attr {
+                    top_score * 0.2
+                } else {
+                    0.0
+                };
+                let ok = (c.scored && c.score + bonus >= threshold)
+                    || (c.tag == "p" && ld < 0.25 && c.text > 80)
+                    || (c.tag == "p" && ld == 0.0 && c.text > 0 && c.text <= 80);
+                if ok && !c.chrome {
+                    regions.push(child);
+                }
+            }
+            child = elems[child as usize].last + 1;
+        }
+    }
+    for (bl, &owner) in page.blocks.iter_mut().zip(owners) {
+        let inside = regions.iter().any(|&r| owner >= r && owner <= elems[r as usize].last);
+        bl.in_main = Some(inside);
+    }
+}
+
+fn tag_prior(tag: &str) -> f32 {
+    match tag {
+        "div" | "article" | "main" | "section" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(p: &Page) -> Vec<&str> {
+        p.blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    #[test]
+    fn blocks_follow_block_elements() {
+        let p = segment("<div>Intro <b>bold</b> text<p>First   para.</p>tail</div><h2>Head</h2>", false);
+        assert_eq!(texts(&p), ["Intro bold text", "First para.", "tail", "Head"]);
+        assert_eq!(p.blocks[3].kind, Kind::Heading(2));
+    }
+
+    #[test]
+    fn never_rendered_and_hidden_content_is_dropped() {
+        let p = segment(
+            "<body><script>var x='<p>no</p>';</script><style>p{}</style><p>yes</p>\
+             <div hidden>h1</div><div aria-hidden=\"true\">h2</div><div style=\"display: none\">h3</div>\
+             <svg><text>icon</text></svg><select><option>opt</option></select><p>end</p></body>",
+            false,
+        );
+        assert_eq!(texts(&p), ["yes", "end"]);
+    }
+
+    #[test]
+    fn double_br_splits_single_br_spaces() {
+        let p = segment("<p>one<br>two<br><br>three</p>", false);
+        assert_eq!(texts(&p), ["one two", "three"]);
+    }
+
+    #[test]
+    fn links_are_counted() {
+        let p = segment("<p><a href=/x>Home</a> text</p>", false);
+        assert_eq!(p.blocks[0].link_chars, 4);
+    }
+
+    #[test]
+    fn table_rows_join_cells_with_tabs() {
+        let p = segment("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th><td>d</td></tr></table>", false);
+        assert_eq!(texts(&p), ["a\tb", "c\td"]);
+        assert_eq!(p.blocks[0].kind, Kind::Cell);
+    }
+
+    #[test]
+    fn pre_keeps_whitespace() {
+        let p = segment("<pre>fn main() {\n    x();\n}</pre>", false);
+        assert_eq!(p.blocks[0].text, "fn main() {\n    x();\n}");
+        assert_eq!(p.blocks[0].kind, Kind::Pre);
+    }
+
+    #[test]
+    fn chrome_and_attrs_are_noted() {
+        let p = segment("<nav><p>Menu</p></nav><div class=\"sidebar\"><p>Side</p></div><p>Body</p>", false);
+        assert!(p.blocks[0].in_chrome);
+        assert!(p.blocks[1].attr_score < 0);
+        assert!(!p.blocks[2].in_chrome);
+    }
+
+    #[test]
+    fn titles_and_lang_and_ld_json_are_read() {
+        let body = "word ".repeat(40);
+        let html = format!(
+            "<html lang=\"fr-FR\"><head><title>The  Title | Site</title><meta property=\"og:title\" content=\"The Title\">\
+             <script type=\"application/ld+json\">{{\"@graph\":[{{\"@type\":\"NewsArticle\",\"articleBody\":\"{body}\"}}]}}</script>\
+             </head><body><p>x</p></body></html>"
+        );
+        let p = segment(&html, false);
+        assert_eq!(p.titles, ["The Title | Site", "The Title"]);
+        assert_eq!(p.lang.as_deref(), Some("fr"));
+        assert!(p.ld_body.unwrap().starts_with("word word"));
+    }
+
+    #[test]
+    fn main_container_is_found() {
+        let para = "This is a sentence of the article, with commas, and enough words to count as prose. ";
+        let html = format!(
+            "<body><div class=menu><a href=/>Home</a> <a href=/a>About</a></div>\
+             <div id=story><p>{para}{para}</p><p>{para}</p><p>{para}{para}</p></div>\
+             <div class=footer><p>Copyright 2024, all rights reserved, by the company that owns it.</p></div></body>"
+        );
+        let p = segment(&html, false);
+        let main: Vec<bool> = p.blocks.iter().map(|b| b.in_main == Some(true)).collect();
+        assert_eq!(main, [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = "<div>".repeat(100_000) + "deep text" + &"</div>".repeat(100_000);
+        let p = segment(&html, false);
+        assert_eq!(texts(&p), ["deep text"]);
+    }
+}

@@ -1,0 +1,464 @@
+//! Boilerplate vocabularies, loaded from the reviewed data files in `rules/`.
+//!
+//! Three kinds of data live there (see `rules/README.md` for the format):
+//!
+//! * `rules/phrases/<kind>/<lang>.txt`: phrases whose *shape* marks a
+//!   boilerplate line: a whole short line ("You may also like"), a lead
+//!   ("READ ALSO: …"), a tail ("… via Wikicommons") or a phrase inside a short
+//!   block ("uses cookies"). Each file caps the block length in words, so an
+//!   article sentence that merely mentions cookies or Reuters is never hit.
+//! * `rules/attrs/*.txt`: class/id tokens with weights (`sidebar -25`).
+//! * `rules/stopwords/<lang>.txt`: function words, one per line, for the
+//!   stopword density that tells prose from labels.
+//!
+//! Everything is compiled once per process into one Aho-Corasick automaton
+//! (phrases), one `RegexSet` (the few regex rules) and hash maps.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::RegexSet;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+}
+
+/// Where in the block a phrase must sit for the line to count as boilerplate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Anchor {
+    /// The whole block (ignoring surrounding punctuation and symbols).
+    Line,
+    /// At the start of the block.
+    Lead,
+    /// At the end of the block.
+    Tail,
+    /// Anywhere in the block.
+    Inside,
+}
+
+#[derive(Clone, Debug)]
+struct Rule {
+    kind: &'static str,
+    anchor: Anchor,
+    max_words: usize,
+    source: String,
+}
+
+/// A vocabulary hit: which kind of boilerplate, and the rule that matched
+/// (`cookie/en.txt: ~ uses cookies`), for `--explain`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Directory name under `rules/phrases/`: `cookie`, `related`, …
+    pub kind: &'static str,
+    /// The file and rule that matched.
+    pub rule: String,
+}
+
+/// All compiled vocabularies. Build once ([`Vocab::get`]) and share.
+pub struct Vocab {
+    phrases: AhoCorasick,
+    phrase_rules: Vec<Rule>,
+    regexes: RegexSet,
+    regex_rules: Vec<Rule>,
+    attrs: Vec<(String, i32, bool)>,
+    attr_exact: HashMap<String, i32>,
+    stopwords: HashMap<&'static str, Vec<&'static str>>,
+    /// Union of all stopword lists, each word mapped to the languages using it.
+    stop_index: HashMap<&'static str, u64>,
+    langs: Vec<&'static str>,
+}
+
+/// Default maximum block length (words) for a phrase kind, when its file does
+/// not say `@max_words`.
+fn default_max_words(kind: &str) -> usize {
+    match kind {
+        "cookie" | "newsletter" => 80,
+        "comments" | "legal" | "caption" => 40,
+        "related" | "paywall" => 25,
+        "share" | "byline" | "login" | "nav" | "ads" => 12,
+        _ => 30,
+    }
+}
+
+/// Fold case and the typographic variants of quotes, dashes and spaces, so
+/// one rule covers "You’ll", "You'll" and "YOU'LL".
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = true;
+    for c in text.chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{2032}' | '`' | '\u{b4}' => '\'',
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}' | '\u{2039}' | '\u{203a}' => '"',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            c if c.is_whitespace() || c == '\u{200b}' => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            if !space {
+                out.push(' ');
+                space = true;
+            }
+            continue;
+        }
+        space = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Words as the classifier counts them: runs of letters or digits.
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '\u{2019}'))
+        .filter(|w| !w.is_empty())
+}
+
+/// Number of words in `text`.
+pub fn word_count(text: &str) -> usize {
+    words(text).count()
+}
+
+fn parse_anchor(line: &str) -> Option<(Anchor, &str)> {
+    let (sigil, rest) = line.split_at(line.char_indices().nth(1).map_or(line.len(), |x| x.0));
+    let a = match sigil {
+        "=" => Anchor::Line,
+        "^" => Anchor::Lead,
+        "$" => Anchor::Tail,
+        "~" => Anchor::Inside,
+        _ => return None,
+    };
+    Some((a, rest.trim()))
+}
+
+impl Vocab {
+    /// The process-wide vocabulary, compiled on first use.
+    pub fn get() -> &'static Vocab {
+        static V: OnceLock<Vocab> = OnceLock::new();
+        V.get_or_init(|| Vocab::from_files(embedded::RULES).expect("embedded rules are valid"))
+    }
+
+    /// Compile a set of rules files (path under `rules/`, contents). Public so
+    /// tests can check that every shipped file parses.
+    pub fn from_files(files: &[(&'static str, &'static str)]) -> Result<Vocab, String> {
+        let mut phrase_pats = Vec::new();
+        let mut phrase_rules = Vec::new();
+        let mut regex_pats = Vec::new();
+        let mut regex_rules = Vec::new();
+        let mut attrs = Vec::new();
+        let mut attr_exact = HashMap::new();
+        let mut stopwords: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        for &(path, body) in files {
+            let parts: Vec<&'static str> = path.split('/').collect();
+            match parts.as_slice() {
+                ["phrases", kind, _lang] => {
+                    let mut max_words = default_max_words(kind);
+                    for (no, raw) in body.lines().enumerate() {
+                        let line = raw.trim();
+                        if line.is_empty() || line.starts_with('#') {
+                            continue;
+                        }
+                        let at = format!("{path}:{}", no + 1);
+                        if let Some(n) = line.strip_prefix("@max_words") {
+                            max_words = n.trim().parse().map_err(|_| format!("{at}: bad @max_words"))?;
+                            continue;
+                        }
+                        if let Some(re) = line.strip_prefix('/') {
+                            let re = re.trim();
+                            regex::Regex::new(re).map_err(|e| format!("{at}: {e}"))?;
+                            regex_pats.push(re.to_string());
+                            regex_rules.push(Rule {
+                                kind,
+                                anchor: Anchor::Inside,
+                                max_words,
+                                source: format!("{kind}/{}: {line}", parts[2]),
+                            });
+                            continue;
+                        }
+                        let (anchor, phrase) =
+                            parse_anchor(line).ok_or_else(|| format!("{at}: rule must start with = ^ $ ~ or /"))?;
+                        let phrase = normalize(phrase);
+                        if phrase.is_empty() {
+                            return Err(format!("{at}: empty phrase"));
+                        }
+                        phrase_pats.push(phrase);
+                        phrase_rules.push(Rule {
+                            kind,
+                            anchor,
+                            max_words,
+                            source: format!("{kind}/{}: {line}", parts[2]),
+                        });
+                    }
+                }
+                ["attrs", _] => {
+                    for (no, raw) in body.lines().enumerate() {
+                        let line = raw.split('#').next().unwrap_or("").trim();
+                        if line.is_empty() {
+                            continue;
+                        }
+                        let at = format!("{path}:{}", no + 1);
+                        let mut it = line.split_whitespace();
+                        let tok = it.next().ok_or_else(|| format!("{at}: missing token"))?;
+                        let w: i32 =
+                            it.next().and_then(|w| w.parse().ok()).ok_or_else(|| format!("{at}: missing weight"))?;
+                        // Tokens of class values never hold separators: rule
+                        // `site-header` is matched as the squashed `siteheader`.
+                        let (tok, prefix) = match tok.strip_suffix('*') {
+                            Some(t) => (t, true),
+                            None => (tok, false),
+                        };
+                        let tok: String =
+                            tok.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect();
+                        if prefix {
+                            attrs.push((tok, w, true));
+                        } else {
+                            attr_exact.insert(tok, w);
+                        }
+                    }
+                }
+                ["stopwords", lang] => {
+                    let lang = lang.trim_end_matches(".txt");
+                    let list = stopwords.entry(lang).or_default();
+                    for raw in body.lines() {
+                        let w = raw.split('#').next().unwrap_or("").trim();
+                        if !w.is_empty() {
+                            list.push(w);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let phrases =
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&phrase_pats).map_err(|e| e.to_string())?;
+        let regexes = RegexSet::new(&regex_pats).map_err(|e| e.to_string())?;
+        let mut langs: Vec<&'static str> = stopwords.keys().copied().collect();
+        langs.sort();
+        if langs.len() > 64 {
+            return Err("at most 64 stopword languages".into());
+        }
+        let mut stop_index: HashMap<&'static str, u64> = HashMap::new();
+        for (i, l) in langs.iter().enumerate() {
+            for w in &stopwords[l] {
+                *stop_index.entry(w).or_default() |= 1 << i;
+            }
+        }
+        Ok(Vocab { phrases, phrase_rules, regexes, regex_rules, attrs, attr_exact, stopwords, stop_index, langs })
+    }
+
+    /// Boilerplate phrases found in `text`, best first (a whole-line match
+    /// before a lead, tail or inside match). Empty when the text is prose.
+    pub fn hits(&self, text: &str) -> Vec<Hit> {
+        let norm = normalize(text);
+        let nwords = word_count(&norm);
+        let core_start = norm.find(|c: char| c.is_alphanumeric()).unwrap_or(norm.len());
+        let core_end =
+            norm.rfind(|c: char| c.is_alphanumeric()).map_or(0, |i| i + norm[i..].chars().next().unwrap().len_utf8());
+        let mut found: Vec<(Anchor, Hit)> = Vec::new();
+        for m in self.phrases.find_overlapping_iter(&norm) {
+            let rule = &self.phrase_rules[m.pattern().as_usize()];
+            if nwords > rule.max_words {
+                continue;
+            }
+            let (s, e) = (m.start(), m.end());
+            let pat_first_alnum = norm[s..e].starts_with(|c: char| c.is_alphanumeric());
+            let pat_last_alnum = norm[s..e].ends_with(|c: char| c.is_alphanumeric());
+            let before_ok = !pat_first_alnum || norm[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let after_ok = !pat_last_alnum || norm[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            if !(before_ok && after_ok) {
+                continue;
+            }
+            let ok = match rule.anchor {
+                Anchor::Line => s <= core_start && e >= core_end,
+                Anchor::Lead => s <= core_start,
+                Anchor::Tail => e >= core_end,
+                Anchor::Inside => true,
+            };
+            if ok {
+                found.push((rule.anchor, Hit { kind: rule.kind, rule: rule.source.clone() }));
+            }
+        }
+        if !self.regex_rules.is_empty() {
+            for i in self.regexes.matches(&norm).iter() {
+                let rule = &self.regex_rules[i];
+                if nwords <= rule.max_words {
+                    found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));
+                }
+            }
+        }
+        found.sort_by_key(|(a, _)| match a {
+            Anchor::Line => 0,
+            Anchor::Lead => 1,
+            Anchor::Tail => 2,
+            Anchor::Inside => 3,
+        });
+        found.dedup_by(|a, b| a.1.kind == b.1.kind);
+        found.into_iter().map(|(_, h)| h).collect()
+    }
+
+    /// Weight of one class or id value (`"post-comments widget"`): the sum
+    /// over its tokens, where tokens are split at non-alphanumerics and
+    /// camelCase humps. Also returns the most negative token, for `--explain`.
+    pub fn attr_weight(&self, value: &str) -> (i32, Option<String>) {
+        let mut total = 0;
+        let mut worst: Option<(i32, String)> = None;
+        for_each_token(value, |tok| {
+            let w = self.token_weight(tok);
+            if w != 0 {
+                total += w;
+                if w < 0 && worst.as_ref().is_none_or(|(ww, _)| w < *ww) {
+                    worst = Some((w, tok.to_string()));
+                }
+            }
+        });
+        (total, worst.map(|x| x.1))
+    }
+
+    fn token_weight(&self, tok: &str) -> i32 {
+        if let Some(&w) = self.attr_exact.get(tok) {
+            return w;
+        }
+        let mut best: i32 = 0;
+        for (prefix, w, _) in &self.attrs {
+            if tok.starts_with(prefix.as_str()) && w.abs() > best.abs() {
+                best = *w;
+            }
+        }
+        best
+    }
+
+    /// The languages with a stopword list, sorted (bit `i` in
+    /// [`Vocab::stop_langs`] is `languages()[i]`).
+    pub fn languages(&self) -> &[&'static str] {
+        &self.langs
+    }
+
+    /// Bit set of the languages for which `word` (lower-case) is a stopword.
+    pub fn stop_langs(&self, word: &str) -> u64 {
+        self.stop_index.get(word).copied().unwrap_or(0)
+    }
+
+    /// The stopword list of one language, if shipped.
+    pub fn stopwords(&self, lang: &str) -> Option<&[&'static str]> {
+        self.stopwords.get(lang).map(|v| v.as_slice())
+    }
+}
+
+/// Split a class/id value into lower-case tokens: `postComments nav-bar` →
+/// `post`, `comments`, `nav`, `bar`, and also the whole words `postcomments`
+/// and `nav-bar` squashed (`navbar`), so that both `nav` rules and `navbar`
+/// rules can fire.
+fn for_each_token(value: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    for word in value.split_whitespace() {
+        let mut squashed = String::new();
+        let mut prev_lower = false;
+        buf.clear();
+        for c in word.chars() {
+            if c.is_alphanumeric() {
+                if c.is_uppercase() && prev_lower && !buf.is_empty() {
+                    f(&buf);
+                    buf.clear();
+                }
+                prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                let lc = c.to_ascii_lowercase();
+                buf.push(lc);
+                squashed.push(lc);
+            } else {
+                if !buf.is_empty() {
+                    f(&buf);
+                    buf.clear();
+                }
+                prev_lower = false;
+            }
+        }
+        let whole = !buf.is_empty() && buf.len() == squashed.len();
+        if !buf.is_empty() {
+            f(&buf);
+        }
+        if !whole && !squashed.is_empty() {
+            f(&squashed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab(files: &[(&'static str, &'static str)]) -> Vocab {
+        Vocab::from_files(files).unwrap()
+    }
+
+    #[test]
+    fn normalize_folds_case_quotes_and_space() {
+        assert_eq!(normalize("  You’ll\u{a0}LOVE  “this” — now "), "you'll love \"this\" - now");
+    }
+
+    #[test]
+    fn anchors_decide_where_a_phrase_may_sit() {
+        let v = vocab(&[(
+            "phrases/related/en.txt",
+            "= you may also like\n^ read also\n$ via wikicommons\n~ uses cookies\n",
+        )]);
+        assert_eq!(v.hits("You may also like…")[0].kind, "related");
+        assert!(v.hits("Things you may also like to know about gardening").is_empty());
+        assert!(!v.hits("READ ALSO: Kidal reconquered").is_empty());
+        assert!(v.hits("We read also the newspapers").is_empty());
+        assert!(!v.hits("Putin at the end of July 2023 via Wikicommons").is_empty());
+        assert!(v.hits("Via Wikicommons we found it").is_empty());
+        assert!(!v.hits("This website uses cookies to improve your experience.").is_empty());
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        let v = vocab(&[("phrases/share/en.txt", "= share\n~ tweet\n")]);
+        assert!(v.hits("Shares").is_empty());
+        assert!(v.hits("retweeted").is_empty());
+        assert!(!v.hits("Tweet this").is_empty());
+    }
+
+    #[test]
+    fn max_words_keeps_long_prose() {
+        let v = vocab(&[("phrases/cookie/en.txt", "@max_words 10\n~ uses cookies\n")]);
+        assert!(!v.hits("This site uses cookies.").is_empty());
+        let prose = "The bakery down the road uses cookies as a reward for children who finish their homework, \
+                     said the owner in an interview.";
+        assert!(v.hits(prose).is_empty());
+    }
+
+    #[test]
+    fn regex_rules_work() {
+        let v = vocab(&[("phrases/byline/en.txt", "/ ^by [a-z]+$\n")]);
+        assert!(!v.hits("by admin").is_empty());
+        assert!(v.hits("by the river we sat").is_empty());
+    }
+
+    #[test]
+    fn bad_rule_is_reported_with_its_line() {
+        let e = Vocab::from_files(&[("phrases/x/en.txt", "# ok\nno sigil\n")]).err().unwrap();
+        assert!(e.contains("phrases/x/en.txt:2"), "{e}");
+    }
+
+    #[test]
+    fn attr_tokens_split_camel_case_and_separators() {
+        let v = vocab(&[("attrs/x.txt", "nav -10\ncomment* -20\ncontent 15\nnavbar -12\n")]);
+        assert_eq!(v.attr_weight("nav-bar").0, -22);
+        assert_eq!(v.attr_weight("postComments").0, -20);
+        assert_eq!(v.attr_weight("entry-content").0, 15);
+        assert_eq!(v.attr_weight("canvas").0, 0);
+        assert_eq!(v.attr_weight("nav").1.as_deref(), Some("nav"));
+    }
+
+    #[test]
+    fn shipped_rules_compile() {
+        let v = Vocab::get();
+        assert!(!v.languages().is_empty());
+    }
+}
