@@ -62,12 +62,34 @@ pub struct Config {
     pub format: Option<OutFormat>,
     /// JSONL field holding each document.
     pub text_field: String,
+    /// JSONL field receiving the cleaned text (default: `text_field`).
+    pub output_field: Option<String>,
+    /// Keep the input field when the output goes to another field.
+    pub keep_input: bool,
     /// Worker threads; 0 means all cores.
     pub jobs: usize,
     /// Print every block's decision instead of the text.
     pub explain: bool,
     /// The per-document cleaning options.
     pub clean: Options,
+}
+
+impl Default for Config {
+    /// Clean stdin to stdout, sniffing the input, on all cores.
+    fn default() -> Self {
+        Config {
+            inputs: vec![PathBuf::from("-")],
+            input: InputKind::Auto,
+            dest: Dest::Stdout,
+            format: None,
+            text_field: "text".into(),
+            output_field: None,
+            keep_input: false,
+            jobs: 0,
+            explain: false,
+            clean: Options::default(),
+        }
+    }
 }
 
 /// Counters for one run; the same fields every run, for dashboards.
@@ -341,10 +363,13 @@ fn read_unit(u: &Unit, max: usize) -> Result<Vec<u8>, Error> {
 }
 
 fn render_doc(cfg: &Config, u: &Unit, c: &Cleaned) -> String {
-    if cfg.explain {
-        return output::explain(&u.name, c);
-    }
     let fmt = cfg.format.unwrap_or(OutFormat::Txt);
+    if cfg.explain {
+        return match fmt {
+            OutFormat::Txt => output::explain(&u.name, c),
+            OutFormat::Jsonl => output::explain_json(&u.name, c),
+        };
+    }
     match fmt {
         OutFormat::Txt => output::to_txt(c),
         OutFormat::Jsonl => {
@@ -457,8 +482,8 @@ fn jsonl_line(cfg: &Config, file: &str, lineno: usize, line: &str) -> (String, R
     };
     let doc = match obj.get(&cfg.text_field) {
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return with_error(obj, &cfg.text_field, "field is not a string"),
-        None => return with_error(obj, &cfg.text_field, "field is missing"),
+        Some(_) => return with_error(obj, cfg, "field is not a string"),
+        None => return with_error(obj, cfg, "field is missing"),
     };
     let r = if doc.trim().is_empty() { Err(Error::Empty) } else { crate::clean_str(&doc, &cfg.clean) };
     match r {
@@ -466,14 +491,18 @@ fn jsonl_line(cfg: &Config, file: &str, lineno: usize, line: &str) -> (String, R
             let rendered = if cfg.explain {
                 output::explain(&format!("{file}:{lineno}"), &c)
             } else {
-                obj.insert(cfg.text_field.clone(), Value::from(c.text.clone()));
+                let field = cfg.output_field.as_deref().unwrap_or(&cfg.text_field);
+                if field != cfg.text_field && !cfg.keep_input {
+                    obj.remove(&cfg.text_field);
+                }
+                obj.insert(field.to_string(), Value::from(c.text.clone()));
                 let mut s = Value::Object(obj).to_string();
                 s.push('\n');
                 s
             };
             (rendered, Ok((c, doc.len())))
         }
-        Err(e) => with_error(obj, &cfg.text_field, &e.to_string()),
+        Err(e) => with_error(obj, cfg, &e.to_string()),
     }
 }
 
@@ -484,10 +513,14 @@ fn error_line(lineno: usize, why: &str) -> (String, Result<(Cleaned, usize), Str
 
 fn with_error(
     mut obj: serde_json::Map<String, Value>,
-    field: &str,
+    cfg: &Config,
     why: &str,
 ) -> (String, Result<(Cleaned, usize), String>) {
-    let why = format!("field `{field}`: {why}");
+    let why = format!("field `{}`: {why}", cfg.text_field);
+    let field = cfg.output_field.as_deref().unwrap_or(&cfg.text_field);
+    if field != cfg.text_field && !cfg.keep_input {
+        obj.remove(&cfg.text_field);
+    }
     obj.insert(field.to_string(), Value::from(""));
     obj.insert("scour_error".into(), Value::from(why.clone()));
     (format!("{}\n", Value::Object(obj)), Err(why))

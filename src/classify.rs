@@ -134,6 +134,20 @@ pub struct Decision {
     pub in_main: bool,
 }
 
+impl Decision {
+    /// The verdict when extraction is off (`--repair-only`): keep.
+    pub fn kept_as_is() -> Decision {
+        Decision {
+            keep: true,
+            class: Class::Good,
+            initial: Class::Good,
+            reason: Reason::Content,
+            stop_density: 0.0,
+            in_main: true,
+        }
+    }
+}
+
 struct Feat {
     chars: usize,
     stop: f32,
@@ -203,6 +217,13 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
         *counts.entry(k.as_str()).or_default() += 1;
     }
 
+    // Listing pages (search results, shop categories, link directories) have
+    // link text as their content; articles do not. Judge by the main region.
+    let (main_chars, main_links) = blocks
+        .iter()
+        .filter(|b| b.in_main == Some(true))
+        .fold((0usize, 0usize), |(c, l), b| (c + b.text.len(), l + b.link_chars));
+    let listing = main_chars > 0 && main_links * 100 >= main_chars * 12;
     let mut feats: Vec<Feat> = Vec::with_capacity(n);
     for (i, b) in blocks.iter().enumerate() {
         let chars = b.text.chars().count();
@@ -210,7 +231,7 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
         let stop = if words > 0 { stops as f32 / words as f32 } else { 0.0 };
         let ld = b.link_density();
         let title = repeats_title(&keys[i], &title_keys);
-        let hard = hard_evidence(b, vocab, &keys[i], &counts, chars, words, ld);
+        let hard = hard_evidence(b, vocab, &keys[i], &counts, chars, words, ld, listing);
         feats.push(Feat { chars, stop, ld, hard, title });
     }
 
@@ -390,6 +411,7 @@ fn hard_evidence(
     chars: usize,
     words: usize,
     ld: f32,
+    listing: bool,
 ) -> Option<Reason> {
     if let Some(h) = vocab.hits(&b.text).into_iter().next() {
         return Some(Reason::Vocab(h.kind.to_string(), h.rule));
@@ -397,11 +419,12 @@ fn hard_evidence(
     if is_breadcrumb(&b.text) {
         return Some(Reason::Breadcrumb);
     }
-    if counts.get(key).copied().unwrap_or(0) >= 2 && words < 15 && !b.kind.is_heading() {
+    if counts.get(key).copied().unwrap_or(0) >= 2 && words < 15 && !b.kind.is_heading() && b.in_main != Some(true) {
         return Some(Reason::Repeated);
     }
     if b.has_dom {
-        if ld > MAX_LINK_DENSITY || (ld > 0.3 && chars < LENGTH_HIGH) {
+        let linky = ld > MAX_LINK_DENSITY || (ld > 0.3 && chars < LENGTH_HIGH);
+        if linky && (b.in_main != Some(true) || !listing || ld > 0.8 && words < 4) {
             return Some(Reason::Links);
         }
         if b.in_chrome && b.in_main != Some(true) {

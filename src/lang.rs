@@ -78,7 +78,11 @@ fn lower<'b>(w: &str, buf: &'b mut String) -> &'b str {
         buf.make_ascii_lowercase();
     } else {
         for c in w.chars() {
-            buf.extend(c.to_lowercase());
+            match c {
+                '\u{2019}' => buf.push('\''),
+                'İ' => buf.push('i'),
+                c => buf.extend(c.to_lowercase()),
+            }
         }
     }
     buf.as_str()

@@ -165,6 +165,45 @@ impl Cleaned {
     }
 }
 
+/// Repair-only on flat text: the text keeps its own lines and spacing; only
+/// repairs change it.
+fn repair_lines(text: &str, encoding: &'static str, opts: &Options) -> Cleaned {
+    let mut out = String::with_capacity(text.len());
+    let mut repairs = Vec::new();
+    let mut blocks = Vec::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let (body, cr) = match line.strip_suffix('\r') {
+            Some(b) => (b, "\r"),
+            None => (line, ""),
+        };
+        match &opts.repair {
+            Some(ro) => {
+                let (t, ch) = repair::repair(body, ro);
+                out.push_str(&t);
+                repairs.extend(ch);
+            }
+            None => out.push_str(body),
+        }
+        out.push_str(cr);
+        if !body.trim().is_empty() {
+            blocks.push(Verdict {
+                index: blocks.len(),
+                text: if opts.explain { body.to_string() } else { String::new() },
+                kind: Kind::Para,
+                path: String::new(),
+                decision: Decision::kept_as_is(),
+            });
+        }
+    }
+    while out.ends_with(['\n', '\r']) {
+        out.pop();
+    }
+    Cleaned { text: out, format: Format::Text, encoding, lang: None, title: None, blocks, repairs }
+}
+
 /// Clean one document given as bytes (any charset, HTML or text).
 pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, Error> {
     if bytes.len() > opts.max_bytes {
@@ -185,6 +224,9 @@ pub fn clean_str(text: &str, opts: &Options) -> Result<Cleaned, Error> {
 }
 
 fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Options) -> Cleaned {
+    if !opts.extract && format == Format::Text {
+        return repair_lines(text, encoding, opts);
+    }
     let page = match format {
         Format::Html => segment::html::segment(text, opts.explain),
         Format::Text => segment::text::segment(text),
@@ -199,17 +241,7 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
         }
         d
     } else {
-        page.blocks
-            .iter()
-            .map(|_| Decision {
-                keep: true,
-                class: Class::Good,
-                initial: Class::Good,
-                reason: Reason::Content,
-                stop_density: 0.0,
-                in_main: true,
-            })
-            .collect()
+        page.blocks.iter().map(|_| Decision::kept_as_is()).collect()
     };
     let mut paragraphs: Vec<String> = Vec::new();
     let mut repairs = Vec::new();

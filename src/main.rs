@@ -20,7 +20,7 @@ Examples:
                                        only repair characters (mojibake, entities, lost ?)
   scour --explain page.html            show every block, kept or dropped, and why
   scour --stats stats.json raw/ -o clean/
-                                       write run statistics as JSON
+                                       write run statistics as JSON (`--stats -`: summary on stderr)
 
 Exit status: 0 when every document was cleaned, 1 when some failed (each
 failure is one line `scour: PATH: reason` on stderr), 2 on a usage error.";
@@ -50,9 +50,19 @@ struct Cli {
     #[arg(long, value_enum, value_name = "FORMAT")]
     format: Option<FormatArg>,
 
-    /// JSONL field holding each document; the cleaned text replaces it.
+    /// JSONL field holding each document (HTML or text, sniffed per record).
     #[arg(long, default_value = "text", value_name = "NAME")]
     text_field: String,
+
+    /// JSONL field that receives the cleaned text. Default: the input field,
+    /// replaced. When it differs, the input field is dropped unless
+    /// --keep-input.
+    #[arg(long, value_name = "NAME")]
+    output_field: Option<String>,
+
+    /// Keep the input field when --output-field names another field.
+    #[arg(long, requires = "output_field")]
+    keep_input: bool,
 
     /// Worker threads (default: all cores). Output never depends on it.
     #[arg(short, long, value_name = "N")]
@@ -63,9 +73,10 @@ struct Cli {
     #[arg(long)]
     explain: bool,
 
-    /// Print run statistics (documents, bytes, blocks kept/dropped by reason,
-    /// repairs by kind, MB/s) to stderr, or as JSON to FILE.
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    /// Write run statistics (documents, bytes, blocks kept/dropped by reason,
+    /// repairs by kind, MB/s) as JSON to FILE, or as a summary to stderr
+    /// with `--stats -`.
+    #[arg(long, value_name = "FILE")]
     stats: Option<String>,
 
     /// Keep every block: only repair characters and spacing.
@@ -151,6 +162,8 @@ fn main() -> ExitCode {
             FormatArg::Jsonl => OutFormat::Jsonl,
         }),
         text_field: cli.text_field,
+        output_field: cli.output_field,
+        keep_input: cli.keep_input,
         jobs: cli.jobs.unwrap_or(0),
         explain: cli.explain,
         clean,

@@ -20,7 +20,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::Builder::new().prefix(".scour-").suffix(".tmp").tempfile_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_data().ok();
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -88,6 +87,18 @@ pub fn explain(name: &str, c: &Cleaned) -> String {
     for r in &c.repairs {
         let _ = writeln!(s, "fix  {:<12} {:?} -> {:?}", r.fix.name(), r.before, r.after);
     }
+    s
+}
+
+/// `--explain --format jsonl`: the whole result, every block with its text
+/// and decision, as one JSON line (for audits and scripts).
+pub fn explain_json(name: &str, c: &Cleaned) -> String {
+    let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+    if let Value::Object(m) = &mut v {
+        m.insert("path".into(), Value::from(name));
+    }
+    let mut s = v.to_string();
+    s.push('\n');
     s
 }
 

@@ -60,6 +60,8 @@ pub struct Vocab {
     phrase_rules: Vec<Rule>,
     regexes: RegexSet,
     regex_rules: Vec<Rule>,
+    /// The largest word cap of any rule: longer blocks cannot hit.
+    max_words: usize,
     attrs: Vec<(String, i32, bool)>,
     attr_exact: HashMap<String, i32>,
     stopwords: HashMap<&'static str, Vec<&'static str>>,
@@ -103,6 +105,9 @@ pub fn normalize(text: &str) -> String {
         space = false;
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
+        } else if c == 'İ' {
+            // Turkish dotted capital I: plain i, not i + combining dot.
+            out.push('i');
         } else {
             out.extend(c.to_lowercase());
         }
@@ -237,7 +242,9 @@ impl Vocab {
         }
         let phrases =
             AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&phrase_pats).map_err(|e| e.to_string())?;
-        let regexes = RegexSet::new(&regex_pats).map_err(|e| e.to_string())?;
+        let regexes =
+            regex::RegexSetBuilder::new(&regex_pats).dfa_size_limit(64 << 20).build().map_err(|e| e.to_string())?;
+        let max_words = phrase_rules.iter().chain(&regex_rules).map(|r| r.max_words).max().unwrap_or(0);
         let mut langs: Vec<&'static str> = stopwords.keys().copied().collect();
         langs.sort();
         if langs.len() > 64 {
@@ -249,14 +256,32 @@ impl Vocab {
                 *stop_index.entry(w).or_default() |= 1 << i;
             }
         }
-        Ok(Vocab { phrases, phrase_rules, regexes, regex_rules, attrs, attr_exact, stopwords, stop_index, langs })
+        Ok(Vocab {
+            phrases,
+            phrase_rules,
+            regexes,
+            regex_rules,
+            max_words,
+            attrs,
+            attr_exact,
+            stopwords,
+            stop_index,
+            langs,
+        })
     }
 
     /// Boilerplate phrases found in `text`, best first (a whole-line match
     /// before a lead, tail or inside match). Empty when the text is prose.
     pub fn hits(&self, text: &str) -> Vec<Hit> {
+        // Cheap upper bound first: long prose never hits, skip normalising it.
+        if text.split_whitespace().nth(self.max_words.saturating_mul(2)).is_some() {
+            return Vec::new();
+        }
         let norm = normalize(text);
         let nwords = word_count(&norm);
+        if nwords > self.max_words {
+            return Vec::new();
+        }
         let core_start = norm.find(|c: char| c.is_alphanumeric()).unwrap_or(norm.len());
         let core_end =
             norm.rfind(|c: char| c.is_alphanumeric()).map_or(0, |i| i + norm[i..].chars().next().unwrap().len_utf8());

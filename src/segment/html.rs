@@ -10,6 +10,7 @@
 //! the main-content region.
 
 use crate::block::{Block, Kind, Page};
+use crate::segment::prefilter::prefilter;
 use crate::vocab::Vocab;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
@@ -194,8 +195,11 @@ struct Frame {
     block: bool,
     skip: bool,
     link: bool,
-    cum_attr: i32,
+    /// Class/id evidence in force here (see `ATTR_DECISIVE`).
+    attr: i32,
     hint: Option<String>,
+    /// This element starts a hidden subtree.
+    hides: bool,
     chrome: bool,
     main: bool,
     quote: bool,
@@ -222,7 +226,17 @@ struct Builder<'v> {
     titles: Vec<String>,
     ld_json: Vec<String>,
     lang: Option<String>,
+    hidden_depth: usize,
+    hidden_chars: usize,
+    visible_chars: usize,
 }
+
+/// Class/id weight at which one element decides the evidence for all its
+/// content, whatever its ancestors said (`entry-content` inside a layout
+/// wrapper named `content-sidebar-wrap`).
+const ATTR_DECISIVE: i32 = 15;
+/// Bound on the evidence of one element or one chain.
+const ATTR_CLAMP: i32 = 40;
 
 impl<'v> Builder<'v> {
     fn flush(&mut self) {
@@ -267,7 +281,7 @@ impl<'v> Builder<'v> {
             text,
             kind,
             path,
-            attr_score: last.cum_attr,
+            attr_score: last.attr,
             attr_hint: last.hint.clone(),
             in_chrome: last.chrome,
             in_main: None,
@@ -332,7 +346,25 @@ fn hidden_style(style: &str) -> bool {
 /// `explain` fills [`Block::path`] (costs an allocation per block, so only
 /// when asked).
 pub fn segment(html: &str, explain: bool) -> Page {
-    let doc = Html::parse_document(html);
+    let filtered = prefilter(html);
+    let doc = Html::parse_document(&filtered.html);
+    let mut b = walk(&doc, explain, false);
+    // Pages that ship their content hidden and reveal it with script (React
+    // streaming boundaries, "loading" shells) would come out empty: when
+    // the hidden text dwarfs the visible text, read it as visible.
+    if b.hidden_chars > 1000 && b.visible_chars * 4 < b.hidden_chars {
+        b = walk(&doc, explain, true);
+    }
+    let ld_body =
+        filtered.ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())).find_map(ld_article_body);
+    let mut page = Page { blocks: b.blocks, titles: b.titles, ld_body, lang: b.lang };
+    mark_main(&mut page, &mut b.elems, &b.block_owner);
+    page
+}
+
+/// One walk over the DOM. `show_hidden` reads elements marked hidden
+/// (`hidden`, `aria-hidden`, `display:none`) as if they were visible.
+fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
     let vocab = Vocab::get();
     let mut b = Builder {
         vocab,
@@ -353,6 +385,9 @@ pub fn segment(html: &str, explain: bool) -> Page {
         titles: Vec::new(),
         ld_json: Vec::new(),
         lang: None,
+        hidden_depth: 0,
+        hidden_chars: 0,
+        visible_chars: 0,
     };
     for edge in doc.tree.root().traverse() {
         match edge {
@@ -361,16 +396,20 @@ pub fn segment(html: &str, explain: bool) -> Page {
                     if b.in_title {
                         b.title.push_str(t);
                     } else if b.skip_depth == 0 {
+                        b.visible_chars += t.len();
                         b.push_text(t);
+                    } else if b.hidden_depth > 0 {
+                        b.hidden_chars += t.len();
                     }
                 }
                 Node::Element(el) => {
                     let tag: &str = &el.name.local;
                     let ord = b.elems.len() as u32;
-                    let (parent_ord, parent_hint, parent_main, parent_chrome, parent_cum) = match b.stack.last() {
-                        Some(p) => (p.ord, p.hint.clone(), p.main, p.chrome, p.cum_attr),
+                    let (parent_ord, parent_hint, parent_main, parent_chrome, parent_attr) = match b.stack.last() {
+                        Some(p) => (p.ord, p.hint.clone(), p.main, p.chrome, p.attr),
                         None => (u32::MAX, None, false, false, 0),
                     };
+                    let mut hidden = false;
                     let mut skip = b.skip_depth > 0 || is_skipped(tag);
                     let (mut class_v, mut id_v, mut role, mut itemprop) = ("", "", "", "");
                     let mut ld = false;
@@ -380,9 +419,9 @@ pub fn segment(html: &str, explain: bool) -> Page {
                             "id" => id_v = value,
                             "role" => role = value,
                             "itemprop" => itemprop = value,
-                            "hidden" => skip = true,
-                            "aria-hidden" if value.eq_ignore_ascii_case("true") => skip = true,
-                            "style" if hidden_style(value) => skip = true,
+                            "hidden" => hidden = true,
+                            "aria-hidden" if value.eq_ignore_ascii_case("true") => hidden = true,
+                            "style" if hidden_style(value) => hidden = true,
                             "type" if tag == "script" && value.eq_ignore_ascii_case("application/ld+json") => ld = true,
                             "lang" if tag == "html" && !value.is_empty() => {
                                 let primary = value.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
@@ -422,19 +461,35 @@ pub fn segment(html: &str, explain: bool) -> Page {
                     if block && b.skip_depth == 0 {
                         b.flush();
                     }
+                    let hides = hidden && !show_hidden && !skip;
+                    if hides {
+                        b.hidden_depth += 1;
+                        skip = true;
+                    }
+                    // Class/id evidence. html/body classes describe the page
+                    // layout ("has-sidebar"), not the element: ignored.
                     let mut w = 0;
-                    let mut hint = parent_hint;
-                    if !skip {
+                    let mut own_hint = None;
+                    if !skip && tag != "html" && tag != "body" {
                         for v in [class_v, id_v] {
                             if !v.is_empty() {
                                 let (ww, h) = b.attr_weight(v);
                                 w += ww;
                                 if ww < 0 && h.is_some() {
-                                    hint = h;
+                                    own_hint = h;
                                 }
                             }
                         }
+                        w = w.clamp(-ATTR_CLAMP, ATTR_CLAMP);
                     }
+                    // The nearest decisive element speaks for its content; weak
+                    // weights add up until one is met.
+                    let (attr, hint) = if w.abs() >= ATTR_DECISIVE {
+                        (w, if w < 0 { own_hint } else { None })
+                    } else {
+                        let a = (parent_attr + w).clamp(-ATTR_CLAMP, ATTR_CLAMP);
+                        (a, if a < 0 { parent_hint.or(own_hint) } else { None })
+                    };
                     let role_chrome = matches!(
                         role,
                         "navigation"
@@ -489,13 +544,13 @@ pub fn segment(html: &str, explain: bool) -> Page {
                         score: 0.0,
                         scored: false,
                     });
-                    let cum = parent_cum + w;
                     b.stack.push(Frame {
                         ord,
                         block,
                         skip,
+                        hides,
                         link: is_link && !skip,
-                        cum_attr: cum,
+                        attr,
                         hint,
                         chrome,
                         main,
@@ -511,7 +566,10 @@ pub fn segment(html: &str, explain: bool) -> Page {
                     continue;
                 }
                 let Some(f) = b.stack.last() else { continue };
-                let (ord, block, skip, link) = (f.ord, f.block, f.skip, f.link);
+                let (ord, block, skip, link, hides) = (f.ord, f.block, f.skip, f.link, f.hides);
+                if hides {
+                    b.hidden_depth -= 1;
+                }
                 if b.in_title && b.elems[ord as usize].tag == "title" {
                     b.in_title = false;
                     let t = b.title.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -542,10 +600,7 @@ pub fn segment(html: &str, explain: bool) -> Page {
         }
     }
     b.flush();
-    let ld_body = b.ld_json.iter().find_map(|j| ld_article_body(j));
-    let mut page = Page { blocks: b.blocks, titles: b.titles, ld_body, lang: b.lang };
-    mark_main(&mut page, &mut b.elems, &b.block_owner);
-    page
+    b
 }
 
 /// Find the longest `articleBody` (or `text` of a posting) in a JSON-LD

@@ -4,4 +4,5 @@
 //! serves HTML and flat text.
 
 pub mod html;
+pub mod prefilter;
 pub mod text;
