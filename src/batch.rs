@@ -139,6 +139,12 @@ impl Stats {
     }
 }
 
+/// A cleaned document and its input size, or why it failed.
+type DocResult = Result<(Cleaned, usize), Error>;
+/// A JSONL line: its output line, and the cleaned document or the reason
+/// it failed.
+type LineResult = (String, Result<(Cleaned, usize), String>);
+
 /// A usage problem found before any document was read (exit status 2).
 #[derive(Debug)]
 pub struct UsageError(pub String);
@@ -219,7 +225,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
         let docs: Vec<&Unit> = units.iter().filter(|u| !u.jsonl).collect();
         let mut wrote_any = false;
         for group in docs.chunks(chunk) {
-            let results: Vec<(Result<(Cleaned, usize), Error>, Option<String>)> = pool.install(|| {
+            let results: Vec<(DocResult, Option<String>)> = pool.install(|| {
                 group
                     .par_iter()
                     .map(|u| {
@@ -442,7 +448,7 @@ fn run_jsonl(
     let chunk = (stats.jobs * 64).max(64);
     let mut io_error: Option<io::Error> = None;
     for (ci, group) in lines.chunks(chunk).enumerate() {
-        let results: Vec<(String, Result<(Cleaned, usize), String>)> = pool.install(|| {
+        let results: Vec<LineResult> = pool.install(|| {
             group.par_iter().enumerate().map(|(k, line)| jsonl_line(cfg, &u.name, ci * chunk + k + 1, line)).collect()
         });
         for (k, (rendered, r)) in results.into_iter().enumerate() {
@@ -474,7 +480,7 @@ fn run_jsonl(
     }
 }
 
-fn jsonl_line(cfg: &Config, file: &str, lineno: usize, line: &str) -> (String, Result<(Cleaned, usize), String>) {
+fn jsonl_line(cfg: &Config, file: &str, lineno: usize, line: &str) -> LineResult {
     let mut obj = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(m)) => m,
         Ok(_) => return error_line(lineno, "line is not a JSON object"),
@@ -506,16 +512,12 @@ fn jsonl_line(cfg: &Config, file: &str, lineno: usize, line: &str) -> (String, R
     }
 }
 
-fn error_line(lineno: usize, why: &str) -> (String, Result<(Cleaned, usize), String>) {
+fn error_line(lineno: usize, why: &str) -> LineResult {
     let v = serde_json::json!({ "scour_error": why, "line": lineno });
     (format!("{v}\n"), Err(why.to_string()))
 }
 
-fn with_error(
-    mut obj: serde_json::Map<String, Value>,
-    cfg: &Config,
-    why: &str,
-) -> (String, Result<(Cleaned, usize), String>) {
+fn with_error(mut obj: serde_json::Map<String, Value>, cfg: &Config, why: &str) -> LineResult {
     let why = format!("field `{}`: {why}", cfg.text_field);
     let field = cfg.output_field.as_deref().unwrap_or(&cfg.text_field);
     if field != cfg.text_field && !cfg.keep_input {

@@ -78,6 +78,11 @@ pub struct Block {
     /// The most boilerplate-looking class/id token on the way up (for
     /// `--explain`), if any.
     pub attr_hint: Option<String>,
+    /// Index of the element whose class/id decided `attr_score`
+    /// (`usize::MAX`: none); lets the main-region pass discount layout
+    /// classes on elements that enclose the article.
+    #[serde(skip)]
+    pub attr_src: usize,
     /// Inside an element the markup itself marks as boilerplate (`<nav>`,
     /// `<footer>`, `<aside>`, `role=navigation`, …): strong but not final
     /// evidence.
@@ -105,6 +110,7 @@ impl Block {
             link_chars: 0,
             attr_score: 0,
             attr_hint: None,
+            attr_src: usize::MAX,
             in_chrome: false,
             in_main: None,
             gap_before,

@@ -224,6 +224,7 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
         .filter(|b| b.in_main == Some(true))
         .fold((0usize, 0usize), |(c, l), b| (c + b.text.len(), l + b.link_chars));
     let listing = main_chars > 0 && main_links * 100 >= main_chars * 12;
+    let ctx = PageCtx { vocab, counts: &counts, listing };
     let mut feats: Vec<Feat> = Vec::with_capacity(n);
     for (i, b) in blocks.iter().enumerate() {
         let chars = b.text.chars().count();
@@ -231,7 +232,7 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
         let stop = if words > 0 { stops as f32 / words as f32 } else { 0.0 };
         let ld = b.link_density();
         let title = repeats_title(&keys[i], &title_keys);
-        let hard = hard_evidence(b, vocab, &keys[i], &counts, chars, words, ld, listing);
+        let hard = hard_evidence(b, &ctx, &keys[i], chars, words, ld);
         feats.push(Feat { chars, stop, ld, hard, title });
     }
 
@@ -383,9 +384,7 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
                 keep = false;
                 reason = Reason::Title;
             }
-        } else if keep && reason != Reason::Content {
-            reason = Reason::Context;
-        } else if keep && initial[i] != Class::Good {
+        } else if keep && (reason != Reason::Content || initial[i] != Class::Good) {
             reason = Reason::Context;
         } else if !keep && reason == Reason::Content {
             reason = if in_main[i] { Reason::Short } else { Reason::OutsideMain };
@@ -402,17 +401,18 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
     out
 }
 
-/// Evidence that makes a block bad whatever its length.
-fn hard_evidence(
-    b: &Block,
-    vocab: &Vocab,
-    key: &str,
-    counts: &HashMap<&str, usize>,
-    chars: usize,
-    words: usize,
-    ld: f32,
+/// What hard evidence needs to know about the whole page.
+struct PageCtx<'a> {
+    vocab: &'a Vocab,
+    /// How often each normalised text occurs on the page.
+    counts: &'a HashMap<&'a str, usize>,
+    /// Whether the main region is mostly link text (a listing page).
     listing: bool,
-) -> Option<Reason> {
+}
+
+/// Evidence that makes a block bad whatever its length.
+fn hard_evidence(b: &Block, ctx: &PageCtx, key: &str, chars: usize, words: usize, ld: f32) -> Option<Reason> {
+    let (vocab, counts, listing) = (ctx.vocab, ctx.counts, ctx.listing);
     if let Some(h) = vocab.hits(&b.text).into_iter().next() {
         return Some(Reason::Vocab(h.kind.to_string(), h.rule));
     }
@@ -462,6 +462,11 @@ fn neighbour(class: &[Class], i: usize, back: bool, skip_near: bool) -> Class {
     }
 }
 
+/// Weight of an end-of-article line (comment form, "related" lead…) in the
+/// text region search: as much as a long paragraph, so the region crosses
+/// one only when substantial prose lies on the other side.
+const BOUNDARY_WEIGHT: f64 = 400.0;
+
 /// Main region for flat text: the contiguous span of blocks with the largest
 /// sum of evidence (good text counts for its length, bad text against it).
 /// A second span is added when it is itself substantial, for articles split
@@ -471,6 +476,13 @@ fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
     let w: Vec<f64> = (0..n)
         .map(|i| {
             let c = feats[i].chars as f64;
+            // Lines that close an article (comment forms, "related",
+            // newsletter and share boxes) are walls the region rarely spans.
+            if let Some(Reason::Vocab(kind, _)) = &feats[i].hard {
+                if matches!(kind.as_str(), "comments" | "related" | "newsletter" | "share" | "paywall") {
+                    return -BOUNDARY_WEIGHT;
+                }
+            }
             match initial[i] {
                 Class::Good => c,
                 Class::NearGood => c * 0.5,
@@ -576,11 +588,12 @@ mod tests {
     #[test]
     fn link_lists_go() {
         let html = format!(
-            "<body><article><p>{PROSE}</p><ul><li><a href=/a>Another story about the minister and the law</a></li>\
-             <li><a href=/b>Yet another story about something else entirely</a></li></ul><p>{PROSE}</p></article></body>"
+            "<body><article><p>{PROSE}</p><p>{PROSE} One.</p><ul><li><a href=/a>Another story about the minister and the law</a></li>\
+             <li><a href=/b>Yet another story about something else entirely</a></li></ul><p>{PROSE} Two.</p><p>{PROSE} Three.</p></article></body>"
         );
         let p = segment::html::segment(&html, false);
         let k = kept(&p);
-        assert_eq!(k.len(), 2, "{k:?}");
+        assert_eq!(k.len(), 4, "{k:?}");
+        assert!(!k.iter().any(|t| t.contains("story")), "{k:?}");
     }
 }

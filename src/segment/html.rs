@@ -124,6 +124,8 @@ struct Elem {
     text: u32,
     links: u32,
     own_attr: i32,
+    /// Hash of tag and class attribute: elements built alike share it.
+    sig: u64,
     marked_main: bool,
     chrome: bool,
     score: f32,
@@ -197,6 +199,8 @@ struct Frame {
     link: bool,
     /// Class/id evidence in force here (see `ATTR_DECISIVE`).
     attr: i32,
+    /// The element that gave the decisive part of `attr` (u32::MAX: none).
+    attr_src: u32,
     hint: Option<String>,
     /// This element starts a hidden subtree.
     hides: bool,
@@ -229,6 +233,8 @@ struct Builder<'v> {
     hidden_depth: usize,
     hidden_chars: usize,
     visible_chars: usize,
+    /// Raw markup of `<noscript>` elements (html5ever keeps it as text).
+    noscript: String,
 }
 
 /// Class/id weight at which one element decides the evidence for all its
@@ -283,6 +289,7 @@ impl<'v> Builder<'v> {
             path,
             attr_score: last.attr,
             attr_hint: last.hint.clone(),
+            attr_src: last.attr_src as usize,
             in_chrome: last.chrome,
             in_main: None,
             gap_before: false,
@@ -336,6 +343,19 @@ impl<'v> Builder<'v> {
     }
 }
 
+/// Tag and first class token without digits, hashed: what makes two
+/// elements "built alike". Later tokens and digits carry alternation and
+/// state (`post bg1` / `post bg2`, `post-1234`), not structure.
+fn signature(tag: &str, class: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    tag.hash(&mut h);
+    for c in class.split_whitespace().next().unwrap_or("").chars().filter(|c| !c.is_ascii_digit()) {
+        c.hash(&mut h);
+    }
+    h.finish()
+}
+
 fn hidden_style(style: &str) -> bool {
     let s: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
     s.contains("display:none") || s.contains("visibility:hidden")
@@ -346,6 +366,10 @@ fn hidden_style(style: &str) -> bool {
 /// `explain` fills [`Block::path`] (costs an allocation per block, so only
 /// when asked).
 pub fn segment(html: &str, explain: bool) -> Page {
+    segment_once(html, explain, true)
+}
+
+fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     let filtered = prefilter(html);
     let doc = Html::parse_document(&filtered.html);
     let mut b = walk(&doc, explain, false);
@@ -354,6 +378,18 @@ pub fn segment(html: &str, explain: bool) -> Page {
     // the hidden text dwarfs the visible text, read it as visible.
     if b.hidden_chars > 1000 && b.visible_chars * 4 < b.hidden_chars {
         b = walk(&doc, explain, true);
+    }
+    // Pages that serve their content to crawlers in <noscript> (forum
+    // software, script-rendered shops) and nothing visible without script.
+    let visible: usize = b.blocks.iter().map(|x| x.text.len()).sum();
+    if allow_noscript && visible < 2000 && b.noscript.len() > 2 * visible.max(500) {
+        let inner = format!("<html><body>{}</body></html>", b.noscript);
+        let mut page = segment_once(&inner, explain, false);
+        if page.blocks.iter().map(|x| x.text.len()).sum::<usize>() > visible {
+            page.titles = b.titles;
+            page.lang = b.lang.or(page.lang);
+            return page;
+        }
     }
     let ld_body =
         filtered.ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())).find_map(ld_article_body);
@@ -388,6 +424,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         hidden_depth: 0,
         hidden_chars: 0,
         visible_chars: 0,
+        noscript: String::new(),
     };
     for edge in doc.tree.root().traverse() {
         match edge {
@@ -405,10 +442,11 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                 Node::Element(el) => {
                     let tag: &str = &el.name.local;
                     let ord = b.elems.len() as u32;
-                    let (parent_ord, parent_hint, parent_main, parent_chrome, parent_attr) = match b.stack.last() {
-                        Some(p) => (p.ord, p.hint.clone(), p.main, p.chrome, p.attr),
-                        None => (u32::MAX, None, false, false, 0),
-                    };
+                    let (parent_ord, parent_hint, parent_main, parent_chrome, parent_attr, parent_src) =
+                        match b.stack.last() {
+                            Some(p) => (p.ord, p.hint.clone(), p.main, p.chrome, p.attr, p.attr_src),
+                            None => (u32::MAX, None, false, false, 0, u32::MAX),
+                        };
                     let mut hidden = false;
                     let mut skip = b.skip_depth > 0 || is_skipped(tag);
                     let (mut class_v, mut id_v, mut role, mut itemprop) = ("", "", "", "");
@@ -484,12 +522,21 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     }
                     // The nearest decisive element speaks for its content; weak
                     // weights add up until one is met.
-                    let (attr, hint) = if w.abs() >= ATTR_DECISIVE {
-                        (w, if w < 0 { own_hint } else { None })
+                    let (attr, hint, attr_src) = if w.abs() >= ATTR_DECISIVE {
+                        (w, if w < 0 { own_hint } else { None }, ord)
                     } else {
                         let a = (parent_attr + w).clamp(-ATTR_CLAMP, ATTR_CLAMP);
-                        (a, if a < 0 { parent_hint.or(own_hint) } else { None })
+                        let src = if parent_src == u32::MAX && w != 0 { ord } else { parent_src };
+                        (a, if a < 0 { parent_hint.or(own_hint) } else { None }, src)
                     };
+                    if tag == "noscript" && !show_hidden {
+                        for child in node.children() {
+                            if let Node::Text(t) = child.value() {
+                                b.noscript.push_str(t);
+                                b.noscript.push('\n');
+                            }
+                        }
+                    }
                     let role_chrome = matches!(
                         role,
                         "navigation"
@@ -537,6 +584,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                         text: 0,
                         links: 0,
                         own_attr: w,
+                        sig: signature(tag, class_v),
                         marked_main: matches!(tag, "article" | "main")
                             || role == "main"
                             || itemprop.eq_ignore_ascii_case("articleBody"),
@@ -551,6 +599,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                         hides,
                         link: is_link && !skip,
                         attr,
+                        attr_src,
                         hint,
                         chrome,
                         main,
@@ -715,10 +764,73 @@ fn mark_main(page: &mut Page, elems: &mut [Elem], owners: &[u32]) {
             child = elems[child as usize].last + 1;
         }
     }
+    regions.extend(repeated_twins(elems, top));
+    let within = |x: u32| regions.iter().any(|&r| x >= r && x <= elems[r as usize].last);
     for (bl, &owner) in page.blocks.iter_mut().zip(owners) {
-        let inside = regions.iter().any(|&r| owner >= r && owner <= elems[r as usize].last);
+        let inside = within(owner);
         bl.in_main = Some(inside);
+        // Class/id evidence from an element that encloses the main region
+        // names the layout ("sidebar-container" around everything), not a
+        // box in the article: it does not count against main content.
+        if inside && bl.attr_score < 0 && (bl.attr_src == usize::MAX || !within(bl.attr_src as u32)) {
+            bl.attr_score = 0;
+            bl.attr_hint = None;
+        }
     }
+}
+
+/// Children of element `p`, in document order.
+fn children(elems: &[Elem], p: u32) -> impl Iterator<Item = u32> + '_ {
+    let last = elems[p as usize].last;
+    let mut c = p + 1;
+    std::iter::from_fn(move || {
+        while c <= last {
+            let cur = c;
+            c = elems[cur as usize].last + 1;
+            if elems[cur as usize].parent == p {
+                return Some(cur);
+            }
+        }
+        None
+    })
+}
+
+/// The same slot in repeated siblings: forum posts, Q&A answers, items of
+/// a listing. When an ancestor of the chosen container (up to four levels
+/// up) has siblings built like it (same tag and class), the element at the
+/// same path inside each of them is main content too, provided it holds
+/// prose rather than links.
+fn repeated_twins(elems: &[Elem], top: u32) -> Vec<u32> {
+    let mut path = vec![elems[top as usize].sig];
+    let mut a = top;
+    for _ in 0..4 {
+        let p = elems[a as usize].parent;
+        if p == u32::MAX {
+            break;
+        }
+        let sig = elems[a as usize].sig;
+        let twins: Vec<u32> = children(elems, p).filter(|&s| s != a && elems[s as usize].sig == sig).collect();
+        if !twins.is_empty() {
+            let mut out = Vec::new();
+            for t in twins {
+                // Walk down the recorded path (path[0] is `top`, the last entry `a`).
+                let mut cur = Some(t);
+                for &want in path.iter().rev().skip(1) {
+                    cur = cur.and_then(|c| children(elems, c).find(|&k| elems[k as usize].sig == want));
+                }
+                if let Some(c) = cur {
+                    let e = &elems[c as usize];
+                    if e.text >= 20 && e.links * 2 < e.text && !e.chrome {
+                        out.push(c);
+                    }
+                }
+            }
+            return out;
+        }
+        a = p;
+        path.push(elems[a as usize].sig);
+    }
+    Vec::new()
 }
 
 fn tag_prior(tag: &str) -> f32 {
