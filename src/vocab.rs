@@ -333,8 +333,8 @@ impl Vocab {
     pub fn attr_weight(&self, value: &str) -> (i32, Option<String>) {
         let mut total = 0;
         let mut worst: Option<(i32, String)> = None;
-        for_each_token(value, |tok| {
-            let w = self.token_weight(tok);
+        for_each_token(value, |tok, full| {
+            let w = if full { self.token_weight(tok) } else { self.token_weight(tok) / 2 };
             if w != 0 {
                 total += w;
                 if w < 0 && worst.as_ref().is_none_or(|(ww, _)| w < *ww) {
@@ -378,18 +378,22 @@ impl Vocab {
 /// Split a class/id value into lower-case tokens: `postComments nav-bar` →
 /// `post`, `comments`, `nav`, `bar`, and also the whole words `postcomments`
 /// and `nav-bar` squashed (`navbar`), so that both `nav` rules and `navbar`
-/// rules can fire.
-fn for_each_token(value: &str, mut f: impl FnMut(&str)) {
+/// rules can fire. The second flag is false for a token from inside a
+/// camelCase word (`Navbar` in `anchorWithStickyNavbar`): such tokens
+/// usually qualify the word's first part and count half.
+fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
     let mut buf = String::new();
     for word in value.split_whitespace() {
         let mut squashed = String::new();
         let mut prev_lower = false;
+        let mut camel_inner = false;
         buf.clear();
         for c in word.chars() {
             if c.is_alphanumeric() {
                 if c.is_uppercase() && prev_lower && !buf.is_empty() {
-                    f(&buf);
+                    f(&buf, !camel_inner);
                     buf.clear();
+                    camel_inner = true;
                 }
                 prev_lower = c.is_lowercase() || c.is_ascii_digit();
                 let lc = c.to_ascii_lowercase();
@@ -397,18 +401,19 @@ fn for_each_token(value: &str, mut f: impl FnMut(&str)) {
                 squashed.push(lc);
             } else {
                 if !buf.is_empty() {
-                    f(&buf);
+                    f(&buf, !camel_inner);
                     buf.clear();
                 }
                 prev_lower = false;
+                camel_inner = false;
             }
         }
         let whole = !buf.is_empty() && buf.len() == squashed.len();
         if !buf.is_empty() {
-            f(&buf);
+            f(&buf, !camel_inner);
         }
         if !whole && !squashed.is_empty() {
-            f(&squashed);
+            f(&squashed, true);
         }
     }
 }
@@ -475,7 +480,8 @@ mod tests {
     fn attr_tokens_split_camel_case_and_separators() {
         let v = vocab(&[("attrs/x.txt", "nav -10\ncomment* -20\ncontent 15\nnavbar -12\n")]);
         assert_eq!(v.attr_weight("nav-bar").0, -22);
-        assert_eq!(v.attr_weight("postComments").0, -20);
+        assert_eq!(v.attr_weight("postComments").0, -10);
+        assert_eq!(v.attr_weight("commentList").0, -40);
         assert_eq!(v.attr_weight("entry-content").0, 15);
         assert_eq!(v.attr_weight("canvas").0, 0);
         assert_eq!(v.attr_weight("nav").1.as_deref(), Some("nav"));
