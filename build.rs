@@ -29,6 +29,24 @@ fn main() {
         src.push_str(&format!("    ({:?}, include_str!({:?})),\n", rel, f.display().to_string()));
     }
     src.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("rules.rs");
-    fs::write(out, src).unwrap();
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    fs::write(out_dir.join("rules.rs"), src).unwrap();
+
+    // The learned scorer's models (train/train.py), when present.
+    let models = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("models");
+    println!("cargo:rerun-if-changed=models");
+    let mut src = String::new();
+    for (name, file) in [("HTML_MODEL", "html.model"), ("TEXT_MODEL", "text.model")] {
+        let p = models.join(file);
+        println!("cargo:rerun-if-changed={}", p.display());
+        if p.exists() {
+            src.push_str(&format!(
+                "/// Embedded model file.\nconst {name}: Option<&str> = Some(include_str!({:?}));\n",
+                p.display().to_string()
+            ));
+        } else {
+            src.push_str(&format!("/// No model shipped for this mode.\nconst {name}: Option<&str> = None;\n"));
+        }
+    }
+    fs::write(out_dir.join("models.rs"), src).unwrap();
 }

@@ -98,6 +98,25 @@ pub struct Block {
     pub group: usize,
     /// Whether the segmenter had a DOM (HTML) or only lines (text).
     pub has_dom: bool,
+    /// Numbers about the block's place in the DOM (zero in text mode), for
+    /// the learned scorer.
+    pub dom: DomStats,
+}
+
+/// Where a block sits in the DOM, in numbers.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct DomStats {
+    /// Nesting depth of the block element.
+    pub depth: u16,
+    /// Inside `<article>`, `<main>`, `role=main` or `itemprop=articleBody`.
+    pub in_article: bool,
+    /// Text characters of the block's container (its element's parent).
+    pub ctx_chars: u32,
+    /// Link characters of that container.
+    pub ctx_links: u32,
+    /// Container score of the nearest scored ancestor, relative to the best
+    /// container of the page (1.0: the main container itself).
+    pub region_score: f32,
 }
 
 impl Block {
@@ -116,6 +135,7 @@ impl Block {
             gap_before,
             group,
             has_dom: false,
+            dom: DomStats::default(),
         }
     }
 

@@ -94,6 +94,8 @@ pub enum Reason {
     Short,
     /// Outside the main-content region.
     OutsideMain,
+    /// The learned scorer overruled the rules (see `score`).
+    Scorer,
 }
 
 impl Reason {
@@ -113,6 +115,7 @@ impl Reason {
             Reason::NotProse => "not-prose".into(),
             Reason::Short => "short".into(),
             Reason::OutsideMain => "outside-main".into(),
+            Reason::Scorer => "scorer".into(),
         }
     }
 }
@@ -132,6 +135,8 @@ pub struct Decision {
     pub stop_density: f32,
     /// Whether the block is inside the main region.
     pub in_main: bool,
+    /// The learned scorer's content probability, when a model is shipped.
+    pub score: Option<f32>,
 }
 
 impl Decision {
@@ -144,19 +149,55 @@ impl Decision {
             reason: Reason::Content,
             stop_density: 0.0,
             in_main: true,
+            score: None,
         }
     }
 }
 
-struct Feat {
-    chars: usize,
-    stop: f32,
-    ld: f32,
-    hard: Option<Reason>,
-    title: bool,
+/// What the classifier measured on one block (also the raw material of the
+/// learned scorer's features).
+#[derive(Clone, Debug)]
+pub struct Feat {
+    /// Characters.
+    pub chars: usize,
+    /// Words.
+    pub words: usize,
+    /// Stopword density.
+    pub stop: f32,
+    /// Link density.
+    pub ld: f32,
+    /// The first piece of hard evidence, if any.
+    pub hard: Option<Reason>,
+    /// The boilerplate kind of the vocabulary hit, if any.
+    pub hit: Option<&'static str>,
+    /// Shaped like a breadcrumb or menu line.
+    pub crumb: bool,
+    /// How often the same (normalised) text occurs on the page.
+    pub repeats: usize,
+    /// Repeats the page title.
+    pub title: bool,
 }
 
-fn ends_sentence(t: &str) -> bool {
+/// Everything the rule-based pass found about a page, for the learned scorer
+/// and `--explain`.
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    /// Per-block measurements.
+    pub feats: Vec<Feat>,
+    /// jusText class before context.
+    pub initial: Vec<Class>,
+    /// Whether each block is in the main region.
+    pub in_main: Vec<bool>,
+    /// The rules' verdicts.
+    pub decisions: Vec<Decision>,
+    /// The main region is mostly link text.
+    pub listing: bool,
+    /// Median stopword density of the page's long prose.
+    pub median_stop: f32,
+}
+
+/// Whether the text ends like a sentence (closing quotes and brackets aside).
+pub(crate) fn ends_sentence(t: &str) -> bool {
     let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']'));
     t.ends_with(['.', '!', '?', '…', '。', '！', '？', ';'])
 }
@@ -201,11 +242,47 @@ fn repeats_title(key: &str, titles: &[String]) -> bool {
 
 /// Classify a segmented page whose language is `lang` (see
 /// [`lang::guess`]). Returns one decision per block.
-pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
+///
+/// The rules below decide alone when no learned model is shipped for the
+/// input kind (or `rules_only`); otherwise the model, which sees every rule's
+/// evidence as features, has the last word, except for the headline rule.
+pub fn classify(page: &Page, lang: Lang, rules_only: bool) -> Vec<Decision> {
+    let a = analyze(page, lang);
+    let model =
+        if rules_only || page.blocks.is_empty() { None } else { crate::model::Model::get(page.blocks[0].has_dom) };
+    let Some(model) = model else {
+        return a.decisions;
+    };
+    let rows = crate::features::vectors(page, lang, &a);
+    let p = model.score(page, &rows);
+    let mut out = a.decisions;
+    for (d, &s) in out.iter_mut().zip(&p) {
+        d.score = Some(s);
+        if d.reason == Reason::Headline {
+            continue;
+        }
+        let keep = s >= model.threshold;
+        if keep != d.keep {
+            d.keep = keep;
+            d.reason = Reason::Scorer;
+        }
+    }
+    out
+}
+
+/// The rule-based pass: measurements, classes, main region and decisions.
+pub fn analyze(page: &Page, lang: Lang) -> Analysis {
     let blocks = &page.blocks;
     let n = blocks.len();
     if n == 0 {
-        return Vec::new();
+        return Analysis {
+            feats: Vec::new(),
+            initial: Vec::new(),
+            in_main: Vec::new(),
+            decisions: Vec::new(),
+            listing: false,
+            median_stop: 0.0,
+        };
     }
     let vocab = Vocab::get();
     let title_keys: Vec<String> = page.titles.iter().map(|t| dup_key(t)).filter(|k| !k.is_empty()).collect();
@@ -224,7 +301,6 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
         .filter(|b| b.in_main == Some(true))
         .fold((0usize, 0usize), |(c, l), b| (c + b.text.len(), l + b.link_chars));
     let listing = main_chars > 0 && main_links * 100 >= main_chars * 12;
-    let ctx = PageCtx { vocab, counts: &counts, listing };
     let mut feats: Vec<Feat> = Vec::with_capacity(n);
     for (i, b) in blocks.iter().enumerate() {
         let chars = b.text.chars().count();
@@ -232,19 +308,26 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
         let stop = if words > 0 { stops as f32 / words as f32 } else { 0.0 };
         let ld = b.link_density();
         let title = repeats_title(&keys[i], &title_keys);
-        let hard = hard_evidence(b, &ctx, &keys[i], chars, words, ld);
-        feats.push(Feat { chars, stop, ld, hard, title });
+        let hit = vocab.hits(&b.text).into_iter().next();
+        let crumb = is_breadcrumb(&b.text);
+        let repeats = counts.get(keys[i].as_str()).copied().unwrap_or(0);
+        let mut f =
+            Feat { chars, words, stop, ld, hard: None, hit: hit.as_ref().map(|h| h.kind), crumb, repeats, title };
+        f.hard = hard_evidence(b, &f, hit, listing);
+        feats.push(f);
     }
 
     // Language-adaptive stopword thresholds: never above jusText's, never
     // above 60 % of the median density of this page's long prose.
+    let mut dens: Vec<f32> =
+        feats.iter().filter(|f| f.chars >= 150 && f.ld < 0.3 && f.hard.is_none()).map(|f| f.stop).collect();
+    dens.sort_by(f32::total_cmp);
+    let median_stop = dens.get(dens.len() / 2).copied().unwrap_or(0.0);
     let (stop_lo, stop_hi) = if lang.known() {
-        let mut dens: Vec<f32> =
-            feats.iter().filter(|f| f.chars >= 150 && f.ld < 0.3 && f.hard.is_none()).map(|f| f.stop).collect();
-        dens.sort_by(f32::total_cmp);
-        match dens.get(dens.len() / 2) {
-            Some(&med) if dens.len() >= 3 => (STOP_LOW.min(0.55 * med), STOP_HIGH.min(0.6 * med)),
-            _ => (STOP_LOW, STOP_HIGH),
+        if dens.len() >= 3 {
+            (STOP_LOW.min(0.55 * median_stop), STOP_HIGH.min(0.6 * median_stop))
+        } else {
+            (STOP_LOW, STOP_HIGH)
         }
     } else {
         (0.0, 0.0)
@@ -396,30 +479,23 @@ pub fn classify(page: &Page, lang: Lang) -> Vec<Decision> {
             reason,
             stop_density: feats[i].stop,
             in_main: in_main[i],
+            score: None,
         });
     }
-    out
+    Analysis { feats, initial, in_main, decisions: out, listing, median_stop }
 }
 
-/// What hard evidence needs to know about the whole page.
-struct PageCtx<'a> {
-    vocab: &'a Vocab,
-    /// How often each normalised text occurs on the page.
-    counts: &'a HashMap<&'a str, usize>,
-    /// Whether the main region is mostly link text (a listing page).
-    listing: bool,
-}
-
-/// Evidence that makes a block bad whatever its length.
-fn hard_evidence(b: &Block, ctx: &PageCtx, key: &str, chars: usize, words: usize, ld: f32) -> Option<Reason> {
-    let (vocab, counts, listing) = (ctx.vocab, ctx.counts, ctx.listing);
-    if let Some(h) = vocab.hits(&b.text).into_iter().next() {
+/// Evidence that makes a block bad whatever its length. `listing`: the main
+/// region is mostly link text, so links there are content.
+fn hard_evidence(b: &Block, f: &Feat, hit: Option<crate::vocab::Hit>, listing: bool) -> Option<Reason> {
+    let (chars, words, ld) = (f.chars, f.words, f.ld);
+    if let Some(h) = hit {
         return Some(Reason::Vocab(h.kind.to_string(), h.rule));
     }
-    if is_breadcrumb(&b.text) {
+    if f.crumb {
         return Some(Reason::Breadcrumb);
     }
-    if counts.get(key).copied().unwrap_or(0) >= 2 && words < 15 && !b.kind.is_heading() && b.in_main != Some(true) {
+    if f.repeats >= 2 && words < 15 && !b.kind.is_heading() && b.in_main != Some(true) {
         return Some(Reason::Repeated);
     }
     if b.has_dom {
@@ -538,7 +614,7 @@ mod tests {
 
     fn kept(p: &Page) -> Vec<String> {
         let lang = lang::guess(p.blocks.iter().map(|b| b.text.as_str()), None);
-        classify(p, lang).iter().zip(&p.blocks).filter(|(d, _)| d.keep).map(|(_, b)| b.text.clone()).collect()
+        classify(p, lang, true).iter().zip(&p.blocks).filter(|(d, _)| d.keep).map(|(_, b)| b.text.clone()).collect()
     }
 
     #[test]

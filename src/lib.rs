@@ -31,8 +31,10 @@
 pub mod batch;
 pub mod block;
 pub mod classify;
+pub mod features;
 pub mod input;
 pub mod lang;
+pub mod model;
 pub mod output;
 pub mod repair;
 pub mod segment;
@@ -101,6 +103,8 @@ pub struct Options {
     pub explain: bool,
     /// Documents larger than this many bytes are refused.
     pub max_bytes: usize,
+    /// Decide with the rules alone, without the learned scorer.
+    pub rules_only: bool,
 }
 
 /// Default `max_bytes`: larger than any real article page, small enough
@@ -117,6 +121,7 @@ impl Default for Options {
             headline: true,
             explain: false,
             max_bytes: DEFAULT_MAX_BYTES,
+            rules_only: false,
         }
     }
 }
@@ -233,7 +238,7 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
     };
     let lang = lang::guess(page.blocks.iter().map(|b| b.text.as_str()), page.lang.as_deref());
     let decisions = if opts.extract {
-        let mut d = classify::classify(&page, lang);
+        let mut d = classify::classify(&page, lang, opts.rules_only);
         if !opts.headline {
             for x in d.iter_mut().filter(|x| x.reason == Reason::Headline) {
                 x.keep = false;

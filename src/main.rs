@@ -87,6 +87,11 @@ struct Cli {
     #[arg(long)]
     no_repair: bool,
 
+    /// Decide with the rule-based classifier alone, without the learned
+    /// scorer (slightly faster; see README, "How it decides").
+    #[arg(long)]
+    rules_only: bool,
+
     /// Leave out the article's headline (kept once as the first line by
     /// default).
     #[arg(long)]
@@ -145,6 +150,7 @@ fn main() -> ExitCode {
         headline: !cli.no_headline,
         explain: cli.explain,
         max_bytes: cli.max_bytes,
+        rules_only: cli.rules_only,
         ..scour::Options::default()
     };
     if cli.repair_only {

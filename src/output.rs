@@ -72,11 +72,12 @@ pub fn explain(name: &str, c: &Cleaned) -> String {
         let more = if b.text.chars().count() > 100 { "…" } else { "" };
         let _ = writeln!(
             s,
-            "{} {:<4} {:<9} {:<28} stop={:.2} main={} {}  {}{}",
+            "{} {:<4} {:<9} {:<28} {}stop={:.2} main={} {}  {}{}",
             if d.keep { "KEEP" } else { "drop" },
             b.index,
             b.kind.name(),
             why,
+            d.score.map_or(String::new(), |s| format!("p={s:.2} ")),
             d.stop_density,
             if d.in_main { "y" } else { "n" },
             if b.path.is_empty() { String::new() } else { format!("<{}>", b.path) },

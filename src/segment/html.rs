@@ -9,7 +9,7 @@
 //! candidate containers in the spirit of Readability and marks the blocks of
 //! the main-content region.
 
-use crate::block::{Block, Kind, Page};
+use crate::block::{Block, DomStats, Kind, Page};
 use crate::segment::prefilter::prefilter;
 use crate::vocab::Vocab;
 use ego_tree::iter::Edge;
@@ -295,6 +295,11 @@ impl<'v> Builder<'v> {
             gap_before: false,
             group: owner as usize,
             has_dom: true,
+            dom: DomStats {
+                depth: self.stack.len().min(u16::MAX as usize) as u16,
+                in_article: last.main,
+                ..DomStats::default()
+            },
         });
         self.block_owner.push(owner);
     }
@@ -769,6 +774,18 @@ fn mark_main(page: &mut Page, elems: &mut [Elem], owners: &[u32]) {
     for (bl, &owner) in page.blocks.iter_mut().zip(owners) {
         let inside = within(owner);
         bl.in_main = Some(inside);
+        let parent = elems[owner as usize].parent;
+        if parent != u32::MAX {
+            bl.dom.ctx_chars = elems[parent as usize].text;
+            bl.dom.ctx_links = elems[parent as usize].links;
+        }
+        let mut a = owner;
+        while a != u32::MAX && !elems[a as usize].scored {
+            a = elems[a as usize].parent;
+        }
+        if a != u32::MAX && top_score > 0.0 {
+            bl.dom.region_score = (elems[a as usize].score / top_score).clamp(-1.0, 1.0);
+        }
         // Class/id evidence from an element that encloses the main region
         // names the layout ("sidebar-container" around everything), not a
         // box in the article: it does not count against main content.

@@ -1,0 +1,242 @@
+//! The learned scorer's view of a block: a fixed-length vector of numbers.
+//!
+//! Every feature is language-neutral or normalised per document (stopword
+//! density relative to the page's own median, positions relative to the
+//! page), so a model trained on mostly English pages does not learn English.
+//! The names are part of the model file's contract: `train/train.py` writes
+//! them into the model, and [`crate::model`] refuses a model whose names do
+//! not match these.
+
+use crate::block::{Kind, Page};
+use crate::classify::{Analysis, Class};
+use crate::lang::Lang;
+
+/// The boilerplate kinds that get a one-hot feature each (directory names
+/// under `rules/phrases/`). A kind not listed here still counts in `hit_any`.
+pub const HIT_KINDS: &[&str] = &[
+    "cookie",
+    "comments",
+    "related",
+    "share",
+    "newsletter",
+    "login",
+    "legal",
+    "byline",
+    "caption",
+    "nav",
+    "ads",
+    "paywall",
+    "shop",
+];
+
+/// Features of one block that its neighbours see too.
+const NEIGHBOUR: &[&str] = &["log_chars", "stop", "ld", "heading", "hard", "rule_keep"];
+
+/// Feature names, in vector order.
+pub fn names() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "log_chars",
+        "log_words",
+        "stop",
+        "stop_rel",
+        "ld",
+        "ends_sentence",
+        "heading",
+        "item",
+        "quote",
+        "pre",
+        "cell",
+        "caption",
+        "punct",
+        "digits",
+        "upper",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.extend(HIT_KINDS.iter().map(|k| format!("hit_{k}")));
+    v.extend(
+        [
+            "hit_any",
+            "crumb",
+            "log_repeats",
+            "title",
+            "attr",
+            "chrome",
+            "in_main",
+            "in_article",
+            "depth",
+            "ctx_ld",
+            "log_ctx_chars",
+            "region_score",
+            "pos",
+            "pos_chars",
+            "main_dist",
+            "before_title",
+            "listing",
+            "log_blocks",
+            "log_doc_chars",
+            "lang_known",
+            "rule_initial",
+            "rule_keep",
+            "has_dom",
+            "gap_before",
+            "group_share",
+            "ld_json",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    for side in ["prev", "next"] {
+        v.extend(NEIGHBOUR.iter().map(|n| format!("{side}_{n}")));
+    }
+    v
+}
+
+fn ln(x: usize) -> f32 {
+    (x as f32).ln_1p()
+}
+
+fn class_num(c: Class) -> f32 {
+    match c {
+        Class::Bad => 0.0,
+        Class::Short => 1.0,
+        Class::NearGood => 2.0,
+        Class::Good => 3.0,
+    }
+}
+
+/// One row per block, `names().len()` numbers each.
+pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
+    let blocks = &page.blocks;
+    let n = blocks.len();
+    let total_chars: usize = a.feats.iter().map(|f| f.chars).sum::<usize>().max(1);
+    let title_at = (0..n).find(|&i| a.feats[i].title && blocks[i].kind.is_heading());
+    let main_idx: Vec<usize> = (0..n).filter(|&i| a.in_main[i]).collect();
+    let mut group_chars: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (b, f) in blocks.iter().zip(&a.feats) {
+        *group_chars.entry(b.group).or_default() += f.chars;
+    }
+    let ld_body: Option<String> = page.ld_body.as_ref().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
+    let mut rows = Vec::with_capacity(n);
+    let mut chars_before = 0usize;
+    for (i, b) in blocks.iter().enumerate() {
+        let f = &a.feats[i];
+        let t = &b.text;
+        let (mut punct, mut digits, mut letters, mut upper) = (0usize, 0usize, 0usize, 0usize);
+        for c in t.chars() {
+            if matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '、' | '。' | '，') {
+                punct += 1;
+            } else if c.is_ascii_digit() {
+                digits += 1;
+            } else if c.is_alphabetic() {
+                letters += 1;
+                if c.is_uppercase() {
+                    upper += 1;
+                }
+            }
+        }
+        let nc = f.chars.max(1) as f32;
+        let mut r: Vec<f32> = vec![
+            ln(f.chars),
+            ln(f.words),
+            f.stop,
+            if a.median_stop > 0.0 { (f.stop / a.median_stop).min(3.0) } else { 1.0 },
+            f.ld,
+            f32::from(crate::classify::ends_sentence(t)),
+            match b.kind {
+                Kind::Heading(l) => l as f32,
+                _ => 0.0,
+            },
+            f32::from(b.kind == Kind::Item),
+            f32::from(b.kind == Kind::Quote),
+            f32::from(b.kind == Kind::Pre),
+            f32::from(b.kind == Kind::Cell),
+            f32::from(b.kind == Kind::Caption),
+            punct as f32 / nc,
+            digits as f32 / nc,
+            if letters > 0 { upper as f32 / letters as f32 } else { 0.0 },
+        ];
+        r.extend(HIT_KINDS.iter().map(|k| f32::from(f.hit == Some(*k))));
+        let main_dist = if a.in_main[i] || main_idx.is_empty() {
+            0.0
+        } else {
+            let d = main_idx.iter().map(|&m| m.abs_diff(i)).min().unwrap_or(n);
+            d as f32 / n as f32
+        };
+        let in_ld = match &ld_body {
+            Some(body) if f.chars >= 20 => f32::from(body.contains(t.as_str())),
+            Some(_) => 0.0,
+            None => -1.0,
+        };
+        r.extend([
+            f32::from(f.hit.is_some()),
+            f32::from(f.crumb),
+            ln(f.repeats.saturating_sub(1)),
+            f32::from(f.title),
+            b.attr_score as f32 / 40.0,
+            f32::from(b.in_chrome),
+            f32::from(a.in_main[i]),
+            f32::from(b.dom.in_article),
+            b.dom.depth as f32 / 50.0,
+            if b.dom.ctx_chars > 0 { b.dom.ctx_links as f32 / b.dom.ctx_chars as f32 } else { 0.0 },
+            ln(b.dom.ctx_chars as usize),
+            b.dom.region_score,
+            i as f32 / n as f32,
+            chars_before as f32 / total_chars as f32,
+            main_dist,
+            title_at.map_or(0.0, |h| f32::from(i < h)),
+            f32::from(a.listing),
+            ln(n),
+            ln(total_chars),
+            f32::from(lang.known()),
+            class_num(a.initial[i]),
+            f32::from(a.decisions[i].keep),
+            f32::from(b.has_dom),
+            f32::from(b.gap_before),
+            group_chars[&b.group] as f32 / total_chars as f32,
+            in_ld,
+        ]);
+        for j in [i.checked_sub(1), (i + 1 < n).then_some(i + 1)] {
+            match j {
+                Some(j) => {
+                    let g = &a.feats[j];
+                    r.extend([
+                        ln(g.chars),
+                        g.stop,
+                        g.ld,
+                        f32::from(blocks[j].kind.is_heading()),
+                        f32::from(g.hard.is_some()),
+                        f32::from(a.decisions[j].keep),
+                    ]);
+                }
+                None => r.extend([0.0, 0.0, 0.0, 0.0, 1.0, 0.0]),
+            }
+        }
+        chars_before += f.chars;
+        rows.push(r);
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_has_every_feature() {
+        let page = crate::segment::html::segment(
+            "<html><head><title>T</title></head><body><nav><a href=/>Home</a></nav>\
+             <article><h1>T</h1><p>Some text of the article, long enough to be prose of a kind.</p></article></body></html>",
+            false,
+        );
+        let lang = crate::lang::guess(page.blocks.iter().map(|b| b.text.as_str()), None);
+        let a = crate::classify::analyze(&page, lang);
+        let rows = vectors(&page, lang, &a);
+        assert_eq!(rows.len(), page.blocks.len());
+        for r in rows {
+            assert_eq!(r.len(), names().len());
+            assert!(r.iter().all(|x| x.is_finite()));
+        }
+    }
+}
