@@ -1,5 +1,7 @@
 //! Dump every block of every input with its text and feature vector, one
-//! JSON document per line, for `train/train.py`.
+//! JSON document per line, for `train/train.py`. With `--score`, also the
+//! embedded model's score of each block (the training script's parity
+//! check of the Rust evaluator).
 //!
 //! ```text
 //! cargo run --release --example features -- --input html DIR... > features.jsonl
@@ -13,8 +15,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut format = None;
     let mut dirs = Vec::new();
+    let mut score = false;
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--score" => score = true,
             "--input" => {
                 format = match args.next().as_deref() {
                     Some("html") => Some(scour::Format::Html),
@@ -45,11 +49,25 @@ fn main() {
             let a = scour::classify::analyze(&page, lang);
             let rows = scour::features::vectors(&page, lang, &a);
             let id = p.file_name()?.to_string_lossy().split('.').next()?.to_string();
+            let scores = match scour::model::Model::get(d.format == scour::Format::Html) {
+                Some(m) if score => m.score(&rows),
+                _ => vec![f32::NAN; rows.len()],
+            };
             let blocks: Vec<serde_json::Value> = page
                 .blocks
                 .iter()
                 .zip(rows)
-                .map(|(b, x)| serde_json::json!({"text": b.text, "g": b.group, "x": x}))
+                .zip(scores)
+                .zip(&a.decisions)
+                .map(|(((b, x), s), d)| {
+                    if score {
+                        serde_json::json!({"p": s})
+                    } else {
+                        // The rules' verdict when it is final (the model is not asked).
+                        let fixed = d.reason.is_final().then_some(d.keep);
+                        serde_json::json!({"text": b.text, "g": b.group, "x": x, "fixed": fixed})
+                    }
+                })
                 .collect();
             Some(serde_json::json!({"id": id, "blocks": blocks}).to_string())
         })

@@ -117,6 +117,11 @@ pub struct DomStats {
     /// Container score of the nearest scored ancestor, relative to the best
     /// container of the page (1.0: the main container itself).
     pub region_score: f32,
+    /// The element range of the block's container (first and last element
+    /// index, in document order): a block whose [`Block::group`] falls in a
+    /// heading's scope is in that heading's section.
+    #[serde(skip)]
+    pub scope: (u32, u32),
 }
 
 impl Block {

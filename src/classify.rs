@@ -28,7 +28,7 @@
 //! 6. **Headline.** The first heading that repeats the page title, before the
 //!    kept text, is kept once; every other repeat of the title is dropped.
 
-use crate::block::{Block, Page};
+use crate::block::{Block, Kind, Page};
 use crate::lang::{self, Lang};
 use crate::vocab::{self, Vocab};
 use serde::Serialize;
@@ -96,9 +96,20 @@ pub enum Reason {
     OutsideMain,
     /// The learned scorer overruled the rules (see `score`).
     Scorer,
+    /// Flat text: kept at first only thanks to neighbours that were
+    /// themselves dropped; gone once the kept text is read on its own.
+    Isolated,
 }
 
 impl Reason {
+    /// Whether the rules' verdict for this reason stands whatever the
+    /// learned scorer says: the headline rule, and structural evidence that
+    /// is precise by construction (a vocabulary phrase in the right shape, a
+    /// breadcrumb, a short line repeated on the page).
+    pub fn is_final(&self) -> bool {
+        matches!(self, Reason::Headline | Reason::Vocab(..) | Reason::Breadcrumb | Reason::Repeated)
+    }
+
     /// Stable name for statistics: `content`, `vocab:cookie`, `links`…
     pub fn key(&self) -> String {
         match self {
@@ -116,6 +127,7 @@ impl Reason {
             Reason::Short => "short".into(),
             Reason::OutsideMain => "outside-main".into(),
             Reason::Scorer => "scorer".into(),
+            Reason::Isolated => "isolated".into(),
         }
     }
 }
@@ -213,9 +225,13 @@ fn is_breadcrumb(t: &str) -> bool {
         return false;
     }
     let words = vocab::word_count(t);
-    // Each item is short, and no item is a sentence.
-    let short_items = parts.iter().all(|p| vocab::word_count(p) <= 12 && !ends_sentence(p));
-    short_items && words <= 8 * parts.len() && words <= 40 && (sep.trim() != "/" || parts.len() >= 3)
+    // Every item but the last is a short label; the last may be a whole
+    // title ("Home » News » Minister resigns over…"); no item is a sentence.
+    let (last, labels) = parts.split_last().unwrap_or((&"", &[]));
+    let shaped = labels.iter().all(|p| vocab::word_count(p) <= 6 && !ends_sentence(p))
+        && vocab::word_count(last) <= 25
+        && !ends_sentence(last);
+    shaped && words <= 40 && (sep.trim() != "/" || parts.len() >= 3)
 }
 
 /// The text key used to find repeated lines: case- and punctuation-folded.
@@ -245,7 +261,9 @@ fn repeats_title(key: &str, titles: &[String]) -> bool {
 ///
 /// The rules below decide alone when no learned model is shipped for the
 /// input kind (or `rules_only`); otherwise the model, which sees every rule's
-/// evidence as features, has the last word, except for the headline rule.
+/// evidence as features, has the last word, except where the rules' reason
+/// is final ([`Reason::is_final`]): the vocabularies are reviewed, precise,
+/// and the user's explicit list of what must go.
 pub fn classify(page: &Page, lang: Lang, rules_only: bool) -> Vec<Decision> {
     let a = analyze(page, lang);
     let model =
@@ -254,11 +272,11 @@ pub fn classify(page: &Page, lang: Lang, rules_only: bool) -> Vec<Decision> {
         return a.decisions;
     };
     let rows = crate::features::vectors(page, lang, &a);
-    let p = model.score(page, &rows);
+    let p = model.score(&rows);
     let mut out = a.decisions;
     for (d, &s) in out.iter_mut().zip(&p) {
         d.score = Some(s);
-        if d.reason == Reason::Headline {
+        if d.reason.is_final() {
             continue;
         }
         let keep = s >= model.threshold;
@@ -316,6 +334,8 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         f.hard = hard_evidence(b, &f, hit, listing);
         feats.push(f);
     }
+
+    sections(blocks, &mut feats);
 
     // Language-adaptive stopword thresholds: never above jusText's, never
     // above 60 % of the median density of this page's long prose.
@@ -485,6 +505,44 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
     Analysis { feats, initial, in_main, decisions: out, listing, median_stop }
 }
 
+/// Kinds of boilerplate heading whose whole section is boilerplate: the
+/// list under "Related stories" or "Customers also bought" is as much a
+/// teaser list as its heading says. (Not comments: on a forum the comments
+/// are the page.)
+const SECTION_KINDS: &[&str] = &["related", "share", "newsletter", "ads", "shop"];
+
+/// Carry a boilerplate heading's verdict to the blocks of its section: those
+/// that follow it inside the heading's container, up to the next heading of
+/// the same or a higher level. HTML only: flat text has no containers.
+fn sections(blocks: &[Block], feats: &mut [Feat]) {
+    let mut i = 0;
+    while i < blocks.len() {
+        let b = &blocks[i];
+        let (Kind::Heading(level), Some(Reason::Vocab(kind, rule))) = (b.kind, feats[i].hard.clone()) else {
+            i += 1;
+            continue;
+        };
+        if !b.has_dom || !SECTION_KINDS.contains(&kind.as_str()) || b.dom.scope.1 <= b.dom.scope.0 {
+            i += 1;
+            continue;
+        }
+        let (lo, hi) = b.dom.scope;
+        let mut j = i + 1;
+        while j < blocks.len() {
+            let g = blocks[j].group as u32;
+            if g < lo || g > hi || matches!(blocks[j].kind, Kind::Heading(l) if l <= level) {
+                break;
+            }
+            if !feats[j].hard.as_ref().is_some_and(Reason::is_final) {
+                feats[j].hard = Some(Reason::Vocab(kind.clone(), format!("section of {rule}")));
+                feats[j].hit = feats[i].hit;
+            }
+            j += 1;
+        }
+        i = j;
+    }
+}
+
 /// Evidence that makes a block bad whatever its length. `listing`: the main
 /// region is mostly link text, so links there are content.
 fn hard_evidence(b: &Block, f: &Feat, hit: Option<crate::vocab::Hit>, listing: bool) -> Option<Reason> {
@@ -622,6 +680,8 @@ mod tests {
         assert!(is_breadcrumb("Home » News » Politics"));
         assert!(is_breadcrumb("Home > World > Africa > Mali"));
         assert!(is_breadcrumb("About | Contact | Privacy"));
+        assert!(is_breadcrumb("Home » Fight against terrorism: Malians and Russians hard at work – Une Plume du Mali"));
+        assert!(!is_breadcrumb("He won the final » a result nobody expected after the long and very hard season."));
         assert!(!is_breadcrumb("He said that 3 > 2. Then he left the room and went home."));
         assert!(!is_breadcrumb("A/B testing"));
     }

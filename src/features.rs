@@ -31,6 +31,10 @@ pub const HIT_KINDS: &[&str] = &[
 
 /// Features of one block that its neighbours see too.
 const NEIGHBOUR: &[&str] = &["log_chars", "stop", "ld", "heading", "hard", "rule_keep"];
+/// What the blocks two and three away contribute.
+const FAR: &[&str] = &["log_chars", "stop", "ld", "rule_keep"];
+/// Half-width of the window the context statistics are taken over.
+const WIDE: usize = 5;
 
 /// Feature names, in vector order.
 pub fn names() -> Vec<String> {
@@ -90,6 +94,14 @@ pub fn names() -> Vec<String> {
     for side in ["prev", "next"] {
         v.extend(NEIGHBOUR.iter().map(|n| format!("{side}_{n}")));
     }
+    for side in ["prev2", "next2", "prev3", "next3"] {
+        v.extend(FAR.iter().map(|n| format!("{side}_{n}")));
+    }
+    v.extend(
+        ["win_log_chars", "win_stop", "win_rule_keep", "win_hard", "short_run", "main_pos"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
     v
 }
 
@@ -213,6 +225,37 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
                 None => r.extend([0.0, 0.0, 0.0, 0.0, 1.0, 0.0]),
             }
         }
+        for j in [i.checked_sub(2), i.checked_add(2), i.checked_sub(3), i.checked_add(3)] {
+            match j.filter(|&j| j < n) {
+                Some(j) => {
+                    let g = &a.feats[j];
+                    r.extend([ln(g.chars), g.stop, g.ld, f32::from(a.decisions[j].keep)]);
+                }
+                None => r.extend([0.0, 0.0, 0.0, 0.0]),
+            }
+        }
+        // The neighbourhood at large: prose around, kept around, junk around.
+        let (lo, hi) = (i.saturating_sub(WIDE), (i + WIDE + 1).min(n));
+        let w = (hi - lo) as f32;
+        r.push((lo..hi).map(|j| ln(a.feats[j].chars)).sum::<f32>() / w);
+        r.push((lo..hi).map(|j| a.feats[j].stop).sum::<f32>() / w);
+        r.push((lo..hi).filter(|&j| a.decisions[j].keep).count() as f32 / w);
+        r.push((lo..hi).filter(|&j| a.feats[j].hard.is_some()).count() as f32 / w);
+        // Length of the run of short blocks this one is part of (menus, tag lists).
+        let short = |j: usize| a.feats[j].chars < crate::classify::LENGTH_LOW;
+        let run = if short(i) {
+            let back = (0..i).rev().take_while(|&j| short(j)).count();
+            let fwd = (i + 1..n).take_while(|&j| short(j)).count();
+            back + fwd + 1
+        } else {
+            0
+        };
+        r.push(ln(run));
+        // Where in the main region the block sits (0 first … 1 last; -1 outside).
+        r.push(match (main_idx.first(), main_idx.last()) {
+            (Some(&s), Some(&e)) if a.in_main[i] && e > s => (i - s) as f32 / (e - s) as f32,
+            _ => -1.0,
+        });
         chars_before += f.chars;
         rows.push(r);
     }

@@ -170,6 +170,55 @@ impl Cleaned {
     }
 }
 
+/// The classifier's decisions, with the headline dropped when not wanted.
+fn decide(page: &Page, lang: lang::Lang, opts: &Options) -> Vec<Decision> {
+    let mut d = classify::classify(page, lang, opts.rules_only);
+    if !opts.headline {
+        for x in d.iter_mut().filter(|x| x.reason == Reason::Headline) {
+            x.keep = false;
+        }
+    }
+    d
+}
+
+/// Make flat-text output a fixed point: cleaning it again must change
+/// nothing. A line kept only thanks to neighbours that were themselves
+/// dropped would go on a second pass, so the kept lines are classified again,
+/// as the document they form, until none goes (each pass only removes lines,
+/// so this ends; in practice after one or two passes).
+fn settle(paragraphs: &mut Vec<String>, owners: &mut Vec<usize>, decisions: &mut [Decision], opts: &Options) {
+    for _ in 0..8 {
+        if paragraphs.is_empty() {
+            return;
+        }
+        let again = segment::text::segment(&paragraphs.join("\n"));
+        if again.blocks.len() != paragraphs.len() {
+            return;
+        }
+        let lang = lang::guess(again.blocks.iter().map(|b| b.text.as_str()), None);
+        let d = decide(&again, lang, opts);
+        if d.iter().all(|x| x.keep) {
+            return;
+        }
+        let mut k = 0;
+        for (keep, &o) in d.iter().map(|x| x.keep).zip(owners.iter()) {
+            if !keep {
+                decisions[o].keep = false;
+                decisions[o].reason = Reason::Isolated;
+            }
+        }
+        paragraphs.retain(|_| {
+            k += 1;
+            d[k - 1].keep
+        });
+        let mut k = 0;
+        owners.retain(|_| {
+            k += 1;
+            d[k - 1].keep
+        });
+    }
+}
+
 /// Repair-only on flat text: the text keeps its own lines and spacing; only
 /// repairs change it.
 fn repair_lines(text: &str, encoding: &'static str, opts: &Options) -> Cleaned {
@@ -237,20 +286,15 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
         Format::Text => segment::text::segment(text),
     };
     let lang = lang::guess(page.blocks.iter().map(|b| b.text.as_str()), page.lang.as_deref());
-    let decisions = if opts.extract {
-        let mut d = classify::classify(&page, lang, opts.rules_only);
-        if !opts.headline {
-            for x in d.iter_mut().filter(|x| x.reason == Reason::Headline) {
-                x.keep = false;
-            }
-        }
-        d
+    let mut decisions = if opts.extract {
+        decide(&page, lang, opts)
     } else {
         page.blocks.iter().map(|_| Decision::kept_as_is()).collect()
     };
     let mut paragraphs: Vec<String> = Vec::new();
+    let mut owners: Vec<usize> = Vec::new();
     let mut repairs = Vec::new();
-    for (b, d) in page.blocks.iter().zip(&decisions) {
+    for (i, (b, d)) in page.blocks.iter().zip(&decisions).enumerate() {
         if !d.keep {
             continue;
         }
@@ -264,7 +308,11 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
         };
         if !para.trim().is_empty() {
             paragraphs.push(para);
+            owners.push(i);
         }
+    }
+    if opts.extract && format == Format::Text {
+        settle(&mut paragraphs, &mut owners, &mut decisions, opts);
     }
     let lang = lang.code();
     let blocks = page

@@ -1,30 +1,40 @@
 //! The learned block scorer: gradient-boosted trees shipped as data.
 //!
-//! `train/train.py` fits two stages of trees on the dev slices of the
-//! benchmark kit and writes `models/<mode>.model`; this module reads that
-//! file (embedded at build time) and evaluates it. Stage 1 scores a block
-//! from its own features ([`crate::features`]); stage 2 sees, in addition,
-//! the stage-1 scores of its neighbours, so context decides as jusText's
-//! revision does, with weights learned rather than guessed.
+//! `train/train.py` fits the trees on the dev slices of the benchmark kit and
+//! writes `models/<mode>.model`; this module reads that file (embedded at
+//! build time) and evaluates it on the feature vectors of
+//! [`crate::features`], which include the rules' own verdicts and the
+//! block's neighbourhood, so context decides as in jusText's revision, with
+//! weights learned rather than guessed.
 //!
-//! File format (text, one record per line): `scour-model 1`, `mode M`,
-//! `threshold T`, `features NAME...`, `window NAME...`, then `stage K N`
-//! followed by N lines `tree NODE... | LEAF...`, where a node is
-//! `feature:threshold:left:right` (go left when the value is ≤ threshold; a
-//! child ≥ 0 is a node, < 0 is leaf `-child-1`).
+//! File format (text, one record per line): `scour-model 2`, `mode M`,
+//! `threshold T`, `features NAME...`, `trees N`, then N lines
+//! `tree NODE... | LEAF...`, where a node is `feature:threshold:left:right`
+//! (go left when the value is ≤ threshold; a child ≥ 0 is a node, < 0 is
+//! leaf `-child-1`). The score is the logistic of the sum of the leaves.
 
-use crate::block::Page;
 use crate::features;
 use std::sync::OnceLock;
 
 #[derive(Debug)]
 struct Node {
+    /// The largest f32 not above the trained (f64) threshold: for an f32
+    /// feature value x, `x <= threshold` then decides exactly as LightGBM's
+    /// f64 comparison does.
+    threshold: f32,
     feature: u16,
-    /// Kept in f64 as trained: rounding it to f32 could move it onto a
-    /// feature value and flip a comparison.
-    threshold: f64,
-    left: i32,
-    right: i32,
+    left: i16,
+    right: i16,
+}
+
+/// The largest f32 that is ≤ `t`.
+fn f32_floor(t: f64) -> f32 {
+    let c = t as f32;
+    if f64::from(c) > t {
+        c.next_down()
+    } else {
+        c
+    }
 }
 
 #[derive(Debug)]
@@ -38,25 +48,24 @@ impl Tree {
         if self.nodes.is_empty() {
             return self.leaves.first().copied().unwrap_or(0.0);
         }
-        let mut i = 0i32;
+        let mut i = 0usize;
         loop {
-            let n = &self.nodes[i as usize];
-            let next = if f64::from(x[n.feature as usize]) <= n.threshold { n.left } else { n.right };
+            let n = &self.nodes[i];
+            let next = if x[n.feature as usize] <= n.threshold { n.left } else { n.right };
             if next < 0 {
                 return self.leaves[(-next - 1) as usize];
             }
-            i = next;
+            i = next as usize;
         }
     }
 }
 
-/// A two-stage tree model for one input mode.
+/// A tree ensemble for one input mode.
 #[derive(Debug)]
 pub struct Model {
     /// Score at or above which a block is kept.
     pub threshold: f32,
-    stage1: Vec<Tree>,
-    stage2: Vec<Tree>,
+    trees: Vec<Tree>,
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -67,11 +76,11 @@ impl Model {
     /// Parse a model file, checking its feature names against this build's.
     pub fn parse(text: &str) -> Result<Model, String> {
         let mut lines = text.lines();
-        if lines.next() != Some("scour-model 1") {
-            return Err("not a scour model (version 1)".into());
+        if lines.next() != Some("scour-model 2") {
+            return Err("not a scour model (version 2)".into());
         }
         let mut threshold = 0.5;
-        let mut stages: Vec<Vec<Tree>> = Vec::new();
+        let mut trees: Vec<Tree> = Vec::new();
         let names = features::names();
         for (no, line) in lines.enumerate() {
             let at = |e: &str| format!("model line {}: {e}", no + 2);
@@ -85,12 +94,7 @@ impl Model {
                         return Err(at("feature names differ from this build's: retrain with train/train.py"));
                     }
                 }
-                "window" => {
-                    if rest.split(' ').count() != WINDOW {
-                        return Err(at("window features differ from this build's"));
-                    }
-                }
-                "stage" => stages.push(Vec::new()),
+                "trees" => {}
                 "tree" => {
                     let (nodes, leaves) = rest.split_once(" | ").ok_or_else(|| at("tree without leaves"))?;
                     let mut tree = Tree { nodes: Vec::new(), leaves: Vec::new() };
@@ -101,7 +105,7 @@ impl Model {
                         }
                         tree.nodes.push(Node {
                             feature: p[0].parse().map_err(|_| at("bad feature index"))?,
-                            threshold: p[1].parse::<f64>().map_err(|_| at("bad threshold"))?,
+                            threshold: f32_floor(p[1].parse::<f64>().map_err(|_| at("bad threshold"))?),
                             left: p[2].parse().map_err(|_| at("bad child"))?,
                             right: p[3].parse().map_err(|_| at("bad child"))?,
                         });
@@ -109,21 +113,23 @@ impl Model {
                     for l in leaves.split(' ').filter(|s| !s.is_empty()) {
                         tree.leaves.push(l.parse::<f64>().map_err(|_| at("bad leaf"))? as f32);
                     }
-                    let width = names.len() + if stages.len() == 2 { WINDOW } else { 0 };
-                    if tree.nodes.iter().any(|n| n.feature as usize >= width) {
+                    if tree.nodes.iter().any(|n| n.feature as usize >= names.len()) {
                         return Err(at("feature index out of range"));
                     }
-                    stages.last_mut().ok_or_else(|| at("tree before stage"))?.push(tree);
+                    let (nn, nl) = (tree.nodes.len() as i32, tree.leaves.len() as i32);
+                    let bad = |c: i16| c as i32 >= nn || -(c as i32) > nl;
+                    if nl == 0 || tree.nodes.iter().any(|n| bad(n.left) || bad(n.right)) {
+                        return Err(at("child out of range"));
+                    }
+                    trees.push(tree);
                 }
                 _ => return Err(at("unknown record")),
             }
         }
-        if stages.len() != 2 {
-            return Err("a model has two stages".into());
+        if trees.is_empty() {
+            return Err("a model without trees".into());
         }
-        let stage2 = stages.pop().unwrap_or_default();
-        let stage1 = stages.pop().unwrap_or_default();
-        Ok(Model { threshold, stage1, stage2 })
+        Ok(Model { threshold, trees })
     }
 
     /// The embedded model for HTML (`true`) or flat text (`false`), if this
@@ -135,49 +141,10 @@ impl Model {
         cell.get_or_init(|| src.map(|s| Model::parse(s).expect("embedded model is valid"))).as_ref()
     }
 
-    /// Content probability of every block.
-    pub fn score(&self, page: &Page, rows: &[Vec<f32>]) -> Vec<f32> {
-        let p1: Vec<f32> = rows.iter().map(|x| sigmoid(self.stage1.iter().map(|t| t.eval(x)).sum())).collect();
-        let win = window(page, &p1);
-        rows.iter()
-            .zip(win)
-            .map(|(x, w)| {
-                let mut v = Vec::with_capacity(x.len() + WINDOW);
-                v.extend_from_slice(x);
-                v.extend_from_slice(&w);
-                sigmoid(self.stage2.iter().map(|t| t.eval(&v)).sum())
-            })
-            .collect()
+    /// Content probability of every block, from its feature vector.
+    pub fn score(&self, rows: &[Vec<f32>]) -> Vec<f32> {
+        rows.iter().map(|x| sigmoid(self.trees.iter().map(|t| t.eval(x)).sum())).collect()
     }
-}
-
-/// Number of stage-2 context features.
-const WINDOW: usize = 9;
-
-/// Stage-2 context of each block: its own stage-1 score, its neighbours'
-/// (one and two away), the mean over five, the mean of its DOM group, and
-/// the best score within five before and after. Same order as train.py's
-/// `WINDOW`.
-fn window(page: &Page, p: &[f32]) -> Vec<[f32; WINDOW]> {
-    let n = p.len();
-    let mut groups: std::collections::HashMap<usize, (f32, u32)> = std::collections::HashMap::new();
-    for (b, &s) in page.blocks.iter().zip(p) {
-        let g = groups.entry(b.group).or_default();
-        g.0 += s;
-        g.1 += 1;
-    }
-    let at = |j: isize| if j >= 0 && (j as usize) < n { p[j as usize] } else { 0.0 };
-    (0..n)
-        .map(|i| {
-            let ii = i as isize;
-            let (lo, hi) = (i.saturating_sub(2), (i + 3).min(n));
-            let mean5 = p[lo..hi].iter().sum::<f32>() / (hi - lo) as f32;
-            let g = groups[&page.blocks[i].group];
-            let before = p[i.saturating_sub(5)..i].iter().copied().fold(0.0f32, f32::max);
-            let after = p[(i + 1).min(n)..(i + 6).min(n)].iter().copied().fold(0.0f32, f32::max);
-            [p[i], at(ii - 1), at(ii + 1), at(ii - 2), at(ii + 2), mean5, g.0 / g.1 as f32, before, after]
-        })
-        .collect()
 }
 
 include!(concat!(env!("OUT_DIR"), "/models.rs"));
@@ -201,8 +168,17 @@ mod tests {
     }
 
     #[test]
+    fn f32_thresholds_decide_like_f64() {
+        for t in [0.1f64, 0.15, 1.0 / 3.0, 2.5, -0.7, 1e-9] {
+            let f = f32_floor(t);
+            assert!(f64::from(f) <= t);
+            assert!(f64::from(f.next_up()) > t);
+        }
+    }
+
+    #[test]
     fn wrong_features_are_refused() {
-        let e = Model::parse("scour-model 1\nfeatures nope\n").unwrap_err();
+        let e = Model::parse("scour-model 2\nfeatures nope\n").unwrap_err();
         assert!(e.contains("feature names differ"), "{e}");
     }
 
@@ -210,7 +186,7 @@ mod tests {
     fn shipped_models_parse() {
         for html in [true, false] {
             if let Some(m) = Model::get(html) {
-                assert!(!m.stage1.is_empty() && !m.stage2.is_empty());
+                assert!(!m.trees.is_empty());
             }
         }
     }

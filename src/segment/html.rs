@@ -778,6 +778,7 @@ fn mark_main(page: &mut Page, elems: &mut [Elem], owners: &[u32]) {
         if parent != u32::MAX {
             bl.dom.ctx_chars = elems[parent as usize].text;
             bl.dom.ctx_links = elems[parent as usize].links;
+            bl.dom.scope = (parent, elems[parent as usize].last);
         }
         let mut a = owner;
         while a != u32::MAX && !elems[a as usize].scored {

@@ -8,9 +8,13 @@
 
 use crate::block::{Block, Kind, Page};
 
-/// Whether the text is hard-wrapped: most lines of multi-line paragraphs are
-/// of similar, medium length and do not end a sentence.
+/// Whether the text is hard-wrapped: it has blank-line paragraphs, and most
+/// lines of multi-line paragraphs are of similar, medium length and do not
+/// end a sentence. (Text without blank lines is a one-block-per-line dump.)
 fn hard_wrapped(lines: &[&str]) -> bool {
+    if !lines.iter().any(|l| l.trim().is_empty()) {
+        return false;
+    }
     let mut in_para = 0usize;
     let mut wrapped = 0usize;
     for (i, l) in lines.iter().enumerate() {
