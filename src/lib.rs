@@ -219,7 +219,7 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
         }
         let para = match &opts.repair {
             Some(ro) => {
-                let (t, ch) = repair::repair(&b.text, ro);
+                let (t, ch) = repair::repair(&b.text, &[], ro);
                 repairs.extend(ch);
                 t.into_owned()
             }

@@ -1,0 +1,1401 @@
+//! Characters lost in a charset conversion: `?` in place of each byte
+//! ("caf??": `é` is two bytes in UTF-8) or of each character ("caf?"), and
+//! U+FFFD where a decoder met a byte it could not read ("caf�").
+//!
+//! **The gate.** A `?` is usually a real question mark, so nothing happens
+//! unless the paragraph carries evidence of damage that a real question mark
+//! cannot produce: a `?` run *between two letters* ("r??wnie", "l?uft"), or
+//! several runs glued to the start of words. URLs and code (`?q=`, `://`)
+//! never count and are never touched. Without that evidence only a run the
+//! lexicons explain overwhelmingly is restored: "caf??" when "café" is a
+//! known word and "caf" is not; "Really??" stays because "Really" is a word.
+//! U+FFFD is damage by definition.
+//!
+//! **Per byte or per character.** A character outside ASCII is two to four
+//! bytes in UTF-8, so per-byte damage never leaves a lone `?` between
+//! letters; one lone `?` inside a word means per-character damage.
+//!
+//! **Restoring.** Each run is read every way that fits its length and its
+//! neighbours: letters of the word around it, punctuation (curly quotes,
+//! dashes, `’`, no-break spaces, `« »`), a real question mark, or several
+//! of these. Every reading is scored: words by the lexicons (a known word,
+//! chosen by count, ties broken lexicographically) or, for words no lexicon
+//! knows, by a character n-gram model derived from the lexicons;
+//! punctuation by its typographic context and by the quotes and dashes the
+//! paragraph's language uses (learned from the company its function words
+//! keep in the lexicons). The best reading wins; when no reading beats
+//! leaving the run alone, it is left alone.
+
+use super::charclass::is_wordish;
+use super::fasthash::FastMap;
+use super::lexicon::{gram_key, lower, lower_char, prev_marker, Derived, Lexicon, BLANK, BOW, CTX_FLAG, EOW, ORDER};
+use std::cell::RefCell;
+
+const QM: char = '?';
+const FFFD: char = '\u{fffd}';
+/// Pseudo-mark: a `?` in a text that kept its Latin-1 characters.
+const QM_NOT_LATIN1: char = '\u{e001}';
+
+/// Whether `?` stands for one byte or one character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    PerChar,
+    PerByte,
+}
+
+#[derive(Clone, Debug)]
+struct Run {
+    start: usize,
+    end: usize,
+    mark: char,
+}
+
+impl Run {
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+}
+
+/// Cheap test used when learning: does `text` show `?` damage (a `?` run
+/// between two letters outside URLs)?
+pub(crate) fn looks_damaged(text: &str) -> bool {
+    if !text.contains('?') {
+        return false;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for (cs, ce) in clusters(&chars) {
+        if is_code(&chars[cs..ce]) {
+            continue;
+        }
+        for r in runs_in(&chars, cs, ce) {
+            if r.mark == QM && inner(&chars, cs, ce, &r) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Maximal runs of non-blank characters.
+fn clusters(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_blank(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < chars.len() && !is_blank(chars[i]) {
+            i += 1;
+        }
+        out.push((s, i));
+    }
+    out
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\u{a0}' || c == '\u{202f}'
+}
+
+/// URLs, e-mail addresses, code: a `?` there is syntax.
+fn is_code(cl: &[char]) -> bool {
+    let s: String = cl.iter().collect();
+    if s.contains("://") || s.contains("www.") || s.contains('@') || s.contains('\\') {
+        return true;
+    }
+    if let Some(q) = cl.iter().position(|&c| c == QM) {
+        if cl[q..].iter().any(|&c| c == '=' || c == '&') || cl[..q].contains(&'/') || cl[..q].contains(&'=') {
+            return true;
+        }
+    }
+    false
+}
+
+fn runs_in(chars: &[char], cs: usize, ce: usize) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut i = cs;
+    while i < ce {
+        let c = chars[i];
+        if c == QM || c == FFFD {
+            let s = i;
+            while i < ce && chars[i] == c {
+                i += 1;
+            }
+            out.push(Run { start: s, end: i, mark: c });
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn inner(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
+    r.start > cs && r.end < ce && chars[r.start - 1].is_alphabetic() && chars[r.end].is_alphabetic()
+}
+
+/// Character classes of a run's neighbours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    /// White space or the edge of the text.
+    Edge,
+    Letter,
+    Digit,
+    /// Opening punctuation: `( [ « “ „ ‘ ¿ ¡`.
+    Open,
+    /// Closing or sentence punctuation: `. , ; : ! ) ] » ” …`.
+    Close,
+    Other,
+}
+
+fn side(c: Option<char>) -> Side {
+    match c {
+        None => Side::Edge,
+        Some(c) if is_blank(c) => Side::Edge,
+        Some(c) if c.is_alphabetic() => Side::Letter,
+        Some(c) if c.is_numeric() => Side::Digit,
+        Some('(' | '[' | '{' | '«' | '“' | '„' | '‘' | '‚' | '¿' | '¡' | '"' | '\'') => Side::Open,
+        Some('.' | ',' | ';' | ':' | '!' | ')' | ']' | '}' | '»' | '”' | '…' | '’' | '?') => Side::Close,
+        Some(_) => Side::Other,
+    }
+}
+
+/// The lexicons, with what the restorer asks of them.
+struct Model<'a> {
+    derived: Vec<&'a Derived>,
+    /// Whether any lexicon has an n-gram model.
+    has_model: bool,
+    /// Candidate non-ASCII characters for a blank, most frequent first.
+    alphabet: Vec<char>,
+    prior: FastMap<char, f32>,
+    prior_total: f32,
+    fill_cache: RefCell<FastMap<String, Option<Fill>>>,
+}
+
+/// The best restoration of one word pattern.
+#[derive(Clone, Debug)]
+struct Fill {
+    /// The lower-cased word.
+    word: Vec<char>,
+    /// The characters that went into the blanks, in order.
+    slots: Vec<char>,
+    score: f32,
+    known: bool,
+}
+
+/// Weight of the language prior against the n-gram model.
+const PRIOR_WEIGHT: f32 = 1.5;
+/// Bonus for a word some lexicon knows, plus this times ln(1 + count).
+const KNOWN_BONUS: f32 = 5.0;
+const KNOWN_PER_LOG: f32 = 1.0;
+/// Score of a word when no model can judge it.
+const NO_MODEL_UNKNOWN: f32 = -12.0;
+/// Cost of leaving a damaged run as it is (any fair reading beats it).
+const KEEP_DAMAGE: f32 = -9.0;
+/// Backoff penalty of the n-gram model (stupid backoff).
+const BACKOFF: f32 = -0.9;
+
+impl<'a> Model<'a> {
+    fn new(lexicons: &'a [&'a Lexicon], chars: &[char]) -> Self {
+        let derived: Vec<&Derived> = lexicons.iter().map(|l| l.derived()).collect();
+        let has_model = derived.iter().any(|d| d.has_model);
+        let mut counts: FastMap<char, u64> = FastMap::default();
+        for d in &derived {
+            for &(c, n) in &d.alphabet {
+                *counts.entry(c).or_default() += n;
+            }
+        }
+        let mut alphabet: Vec<(char, u64)> = counts.into_iter().filter(|&(c, n)| n >= 2 && lower_char(c) == c).collect();
+        alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let alphabet = alphabet.into_iter().map(|x| x.0).collect();
+        // The language prior: the characters that the texts using this
+        // paragraph's function words contain.
+        let mut prior: FastMap<char, f32> = FastMap::default();
+        let text: String = chars.iter().collect();
+        let mut seen: Vec<String> = Vec::new();
+        for (w, _, _) in super::lexicon::words_with_pos(&text) {
+            if w.len() <= 4 && w.chars().all(|c| c.is_ascii_alphabetic()) {
+                let lw = w.to_ascii_lowercase();
+                if seen.contains(&lw) {
+                    continue;
+                }
+                for l in lexicons {
+                    if let Some(p) = l.profile(&lw) {
+                        let tot: u32 = p.values().sum();
+                        if tot == 0 {
+                            continue;
+                        }
+                        for (&c, &n) in p {
+                            *prior.entry(c).or_default() += n as f32 / tot as f32;
+                        }
+                    }
+                }
+                seen.push(lw);
+            }
+        }
+        let prior_total = prior.values().sum();
+        Model { derived, has_model, alphabet, prior, prior_total, fill_cache: RefCell::new(FastMap::default()) }
+    }
+
+    /// Share of `c` among the non-ASCII characters of texts like this one.
+    fn prior_of(&self, c: char) -> f32 {
+        if self.prior_total <= 0.0 {
+            return 0.02;
+        }
+        (self.prior.get(&c).copied().unwrap_or(0.0) / self.prior_total).max(0.0)
+    }
+
+    fn prior_ln(&self, c: char) -> f32 {
+        if self.prior_total <= 0.0 {
+            return 0.0;
+        }
+        (self.prior_of(c) + 0.002).ln()
+    }
+
+    fn count_lower(&self, w: &str) -> u64 {
+        self.derived.iter().map(|d| d.lower.get(w).copied().unwrap_or(0)).sum()
+    }
+
+    fn cased(&self, w: &str) -> Option<&str> {
+        self.derived.iter().find_map(|d| d.cased.get(w).map(|s| &**s))
+    }
+
+    #[inline]
+    fn gram(&self, key: u128) -> u64 {
+        let mut n = 0u64;
+        for d in &self.derived {
+            if d.has_model {
+                n += u64::from(d.grams.get(&key).copied().unwrap_or(0));
+            }
+        }
+        n
+    }
+
+    /// ln P(c | the ORDER-1 characters before it).
+    fn logp(&self, ctx: &[char], c: char) -> f32 {
+        let mut pen = 0.0;
+        let max = ctx.len().min(ORDER - 1);
+        for n in (0..=max).rev() {
+            let h = &ctx[ctx.len() - n..];
+            let mut key = (n + 1) as u128;
+            for &x in h {
+                key = (key << 21) | x as u128;
+            }
+            key = (key << 21) | c as u128;
+            let num = self.gram(key);
+            if num > 0 {
+                let den = self.gram(gram_key(h) | CTX_FLAG).max(num);
+                return (num as f32 / den as f32).ln() + pen;
+            }
+            pen += BACKOFF;
+        }
+        -14.0 + pen
+    }
+
+    /// ln P(word) under the character model (word boundaries included).
+    fn word_logp(&self, w: &[char]) -> f32 {
+        let mut buf: Vec<char> = Vec::with_capacity(w.len() + ORDER);
+        buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
+        buf.extend_from_slice(w);
+        buf.push(EOW);
+        let mut s = 0.0;
+        for i in ORDER - 1..buf.len() {
+            s += self.logp(&buf[i + 1 - ORDER..i], buf[i]);
+        }
+        s
+    }
+
+    fn known_bonus(&self, n: u64) -> f32 {
+        if n == 0 {
+            0.0
+        } else {
+            KNOWN_BONUS + KNOWN_PER_LOG * ((1 + n) as f32).ln()
+        }
+    }
+
+    /// Score of an intact (or fully restored) lower-case word.
+    fn word_score(&self, w: &[char]) -> f32 {
+        let s: String = w.iter().collect();
+        let n = self.count_lower(&s);
+        if w.iter().all(|c| c.is_numeric()) {
+            return 0.0;
+        }
+        if self.has_model {
+            self.word_logp(w) + self.known_bonus(n)
+        } else if n > 0 {
+            self.known_bonus(n)
+        } else {
+            NO_MODEL_UNKNOWN
+        }
+    }
+
+    /// Whether `c` may fill a blank of `bytes` UTF-8 bytes (`0` = any) for
+    /// damage `mark`.
+    fn slot_ok(c: char, bytes: usize, mark: char) -> bool {
+        if bytes != 0 && c.len_utf8() != bytes {
+            return false;
+        }
+        if mark == QM_NOT_LATIN1 {
+            // The text kept its Latin-1 letters: what was lost is outside
+            // Latin-1 (curly quotes, dashes, Central European letters).
+            return (c as u32) > 0xFF;
+        }
+        if mark == FFFD {
+            // A byte a UTF-8 decoder rejected: a character of the single-byte
+            // code page the text was really in (Windows-1252 and its
+            // neighbours encode the letters of the languages concerned).
+            return super::codec::byte_in(c, 0).is_some_and(|b| b >= 0xA0 || c == '’' || c == '–' || c == '—')
+                || super::codec::byte_in(c, 1).is_some_and(|b| b >= 0xA0);
+        }
+        true
+    }
+
+    /// The best way to fill the blanks of `pattern` (lower-cased word
+    /// characters, [`Unit::Blank`] for a lost character).
+    fn fill(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        let key: String = pattern
+            .iter()
+            .map(|u| match u {
+                Unit::Char(c) => *c,
+                Unit::Blank(b) => char::from_u32(0xE000 + *b as u32).unwrap(),
+            })
+            .chain(std::iter::once(mark))
+            .collect();
+        if let Some(f) = self.fill_cache.borrow().get(&key) {
+            return f.clone();
+        }
+        let f = self.fill_uncached(pattern, mark);
+        self.fill_cache.borrow_mut().insert(key, f.clone());
+        f
+    }
+
+    fn fill_uncached(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        let nblanks = pattern.iter().filter(|u| matches!(u, Unit::Blank(_))).count();
+        if nblanks == 0 {
+            let w: Vec<char> = pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }).collect();
+            let s: String = w.iter().collect();
+            let n = self.count_lower(&s);
+            return Some(Fill { score: self.word_score(&w), word: w, slots: Vec::new(), known: n > 0 });
+        }
+        // 1. Known words of the same shape.
+        let per_byte = pattern.iter().any(|u| matches!(u, Unit::Blank(b) if *b > 0));
+        let mut shape = String::new();
+        for u in pattern {
+            match u {
+                Unit::Char(c) => shape.push(*c),
+                Unit::Blank(b) => {
+                    for _ in 0..(*b).max(1) {
+                        shape.push(BLANK);
+                    }
+                }
+            }
+        }
+        let mut best: Option<(f32, Vec<char>, Vec<char>, u64)> = None;
+        let mut cands: FastMap<&str, u64> = FastMap::default();
+        for d in &self.derived {
+            let idx = if per_byte { &d.by_byte_shape } else { &d.by_char_shape };
+            if let Some(v) = idx.get(shape.as_str()) {
+                for (w, n) in v {
+                    *cands.entry(w).or_default() += n;
+                }
+            }
+        }
+        let blank_bytes: Vec<usize> =
+            pattern.iter().filter_map(|u| if let Unit::Blank(b) = u { Some(*b) } else { None }).collect();
+        for (w, n) in cands {
+            let wc: Vec<char> = w.chars().collect();
+            // The characters in the blanks.
+            let slots: Vec<char> = wc.iter().copied().filter(|c| !c.is_ascii()).collect();
+            if !per_byte && slots.len() != nblanks {
+                continue;
+            }
+            if !per_byte && !slots.iter().zip(&blank_bytes).all(|(&c, &b)| Self::slot_ok(c, b, mark)) {
+                continue;
+            }
+            if per_byte && !slots.iter().all(|&c| Self::slot_ok(c, 0, mark)) {
+                continue;
+            }
+            let prior: f32 = slots.iter().map(|&c| self.prior_ln(c)).sum();
+            let score = (n as f32).ln() + PRIOR_WEIGHT * prior;
+            let better = match &best {
+                None => true,
+                Some(b) => score > b.0 || score == b.0 && wc < b.1,
+            };
+            if better {
+                best = Some((score, wc, slots, n));
+            }
+        }
+        if let Some((_, w, slots, _)) = best {
+            let score = self.word_score(&w);
+            return Some(Fill { word: w, slots, score, known: true });
+        }
+        // 2. The character model.
+        if !self.has_model {
+            return None;
+        }
+        self.model_fill(pattern, mark)
+    }
+
+    /// Beam search over the blanks with the n-gram model and the prior.
+    fn model_fill(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        // Expand per-byte blanks into characters: a run of 4 bytes inside a
+        // word is two 2-byte letters, 5 is 2+3 or 3+2, …
+        let mut variants: Vec<Vec<Unit>> = vec![Vec::new()];
+        for u in pattern {
+            match u {
+                Unit::Blank(b) if *b >= 4 => {
+                    let parts = compositions(*b);
+                    let mut next = Vec::new();
+                    for v in &variants {
+                        for p in &parts {
+                            let mut v2 = v.clone();
+                            v2.extend(p.iter().map(|&x| Unit::Blank(x)));
+                            next.push(v2);
+                        }
+                    }
+                    variants = next;
+                }
+                _ => {
+                    for v in &mut variants {
+                        v.push(u.clone());
+                    }
+                }
+            }
+            if variants.len() > 8 {
+                variants.truncate(8);
+            }
+        }
+        let mut best: Option<Fill> = None;
+        for v in variants {
+            if let Some(f) = self.beam(&v, mark) {
+                if best.as_ref().is_none_or(|b| f.score > b.score) {
+                    best = Some(f);
+                }
+            }
+        }
+        best
+    }
+
+    fn beam(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        const WIDTH: usize = 6;
+        let blanks: Vec<usize> =
+            pattern.iter().enumerate().filter(|(_, u)| matches!(u, Unit::Blank(_))).map(|(i, _)| i).collect();
+        let base: Vec<char> = pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }).collect();
+        // (word so far, prior sum)
+        let mut beam: Vec<(Vec<char>, f32, f32)> = vec![(base.clone(), 0.0, 0.0)];
+        for (bi, &pos) in blanks.iter().enumerate() {
+            let Unit::Blank(bytes) = pattern[pos] else { unreachable!() };
+            let end = blanks.get(bi + 1).copied().unwrap_or(base.len() + 1);
+            let mut next: Vec<(Vec<char>, f32, f32)> = Vec::new();
+            for (w, _, pr) in &beam {
+                let prev = if pos > 0 { Some(w[pos - 1]) } else { None };
+                let nxt = base.get(pos + 1).copied().filter(|&c| c != BLANK);
+                for &c in self.candidates(prev, nxt, bytes, mark).iter() {
+                    let mut w2 = w.clone();
+                    w2[pos] = c;
+                    let pr2 = pr + self.prior_ln(c);
+                    let s = self.prefix_logp(&w2, end) + PRIOR_WEIGHT * pr2;
+                    next.push((w2, s, pr2));
+                }
+            }
+            next.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            next.truncate(WIDTH);
+            if next.is_empty() {
+                return None;
+            }
+            beam = next;
+        }
+        let (w, _, pr) = beam.into_iter().next()?;
+        let slots: Vec<char> = blanks.iter().map(|&i| w[i]).collect();
+        let s: String = w.iter().collect();
+        let n = self.count_lower(&s);
+        let score = self.word_logp(&w) + self.known_bonus(n) + PRIOR_WEIGHT * pr * 0.0;
+        Some(Fill { word: w, slots, score, known: n > 0 })
+    }
+
+    /// ln P of the word's characters before position `end` (`len + 1`
+    /// includes the end of the word).
+    fn prefix_logp(&self, w: &[char], end: usize) -> f32 {
+        let mut buf: Vec<char> = Vec::with_capacity(w.len() + ORDER);
+        buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
+        buf.extend_from_slice(w);
+        buf.push(EOW);
+        let stop = (ORDER - 1 + end).min(buf.len());
+        let mut s = 0.0;
+        for i in ORDER - 1..stop {
+            s += self.logp(&buf[i + 1 - ORDER..i], buf[i]);
+        }
+        s
+    }
+
+    /// Characters that may fill a blank between `prev` and `next`.
+    fn candidates(&self, prev: Option<char>, next: Option<char>, bytes: usize, mark: char) -> Vec<char> {
+        let mut out: Vec<char> = Vec::new();
+        let seen_after = |a: char, b: char| {
+            self.derived.iter().any(|d| d.next_of.get(&a).is_some_and(|s| s.contains(&b)))
+        };
+        for &c in &self.alphabet {
+            if !Self::slot_ok(c, bytes, mark) {
+                continue;
+            }
+            if !(c.is_alphabetic() || c == '’') {
+                continue;
+            }
+            let ok_prev = prev.is_none_or(|p| seen_after(p, c));
+            let ok_next = next.is_none_or(|n| seen_after(c, n) || seen_after(n, prev_marker(c)));
+            if ok_prev && ok_next {
+                out.push(c);
+            }
+            if out.len() >= 24 {
+                break;
+            }
+        }
+        if out.is_empty() {
+            out = self
+                .alphabet
+                .iter()
+                .copied()
+                .filter(|&c| Self::slot_ok(c, bytes, mark) && (c.is_alphabetic() || c == '’'))
+                .take(12)
+                .collect();
+        }
+        out
+    }
+}
+
+/// Ways to split a run of `n` bytes into characters of 2 or 3 bytes.
+fn compositions(n: usize) -> Vec<Vec<usize>> {
+    fn go(n: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if n == 0 {
+            out.push(cur.clone());
+            return;
+        }
+        for p in [2, 3] {
+            if p <= n && cur.len() < 4 {
+                cur.push(p);
+                go(n - p, cur, out);
+                cur.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(n, &mut Vec::new(), &mut out);
+    out
+}
+
+/// One position of a word pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Unit {
+    Char(char),
+    /// A lost character: its UTF-8 length in bytes, or 0 when unknown
+    /// (per-character damage).
+    Blank(usize),
+}
+
+/// A reading of one run.
+#[derive(Clone, Debug)]
+enum Reading {
+    /// Leave the run as it is (a real question mark, or damage nothing
+    /// explains).
+    Keep,
+    /// Letters of the word(s) around it: per character, or per byte with
+    /// these UTF-8 lengths.
+    Letters(Vec<usize>),
+    /// Punctuation, possibly followed by letters (at a word start) or
+    /// preceded by letters (at a word end), or letters then a real `?`.
+    Mixed { before: String, letters: Vec<usize>, after: String },
+}
+
+/// One restored run: characters `start..end` of the text become `text`.
+#[derive(Clone, Debug)]
+pub(crate) struct Edit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) text: String,
+    /// `?` or U+FFFD.
+    pub(crate) mark: char,
+}
+
+/// Restore the lost characters of `text`: the edits, in order, or `None`
+/// when nothing changes.
+pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edit>> {
+    let chars: Vec<char> = text.chars().collect();
+    let cl = clusters(&chars);
+    let mut work: Vec<((usize, usize), Vec<Run>)> = Vec::new();
+    let mut n_inner = 0;
+    let mut n_inner_single = 0;
+    let mut n_start = 0;
+    let mut has_fffd = false;
+    let mut has_q_runs = false;
+    for &(cs, ce) in &cl {
+        let runs = runs_in(&chars, cs, ce);
+        if runs.is_empty() {
+            continue;
+        }
+        if runs.iter().any(|r| r.mark == QM) && is_code(&chars[cs..ce]) {
+            let keep: Vec<Run> = runs.into_iter().filter(|r| r.mark == FFFD).collect();
+            if !keep.is_empty() {
+                has_fffd = true;
+                work.push(((cs, ce), keep));
+            }
+            continue;
+        }
+        for r in &runs {
+            if r.mark == FFFD {
+                has_fffd = true;
+                continue;
+            }
+            has_q_runs = true;
+            if inner(&chars, cs, ce, r) {
+                n_inner += 1;
+                if r.len() == 1 {
+                    n_inner_single += 1;
+                }
+            } else if side(prev(&chars, cs, r.start)) != Side::Letter && side(next(&chars, ce, r.end)) == Side::Letter
+            {
+                n_start += 1;
+            }
+        }
+        work.push(((cs, ce), runs));
+    }
+    if work.is_empty() {
+        return None;
+    }
+    let q_damaged = n_inner >= 1 || n_start >= 2;
+    let q_mode = if n_inner_single > 0 || (n_inner == 0 && any_single(&chars, &work)) {
+        Mode::PerChar
+    } else {
+        Mode::PerByte
+    };
+    let f_mode = fffd_mode(&chars, &work);
+    if !q_damaged && !has_fffd && !has_q_runs {
+        return None;
+    }
+    // Intact non-ASCII characters: per-character damage then only took what
+    // the target charset lacked, and U+FFFD is a local loss.
+    let intact_non_ascii = chars.iter().filter(|&&c| !c.is_ascii() && c != FFFD).count();
+    let latin1_kept = chars.iter().any(|&c| c.is_alphabetic() && !c.is_ascii() && (c as u32) <= 0xFF);
+    let para = Para {
+        q_mode,
+        f_mode,
+        q_damaged,
+        q_latin1_kept: q_mode == Mode::PerChar && latin1_kept,
+        f_dense: has_fffd && intact_non_ascii == 0,
+    };
+    let model = Model::new(lexicons, &chars);
+    let style = Style::new(&model);
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut quotes = QuoteState::default();
+    for ((cs, ce), runs) in &work {
+        let runs: Vec<Run> = runs.iter().filter(|r| r.mark == FFFD || q_damaged || confirmable(&chars, *cs, *ce, r)).cloned().collect();
+        if runs.is_empty() {
+            continue;
+        }
+        resolve_cluster(&chars, *cs, *ce, &runs, &model, &style, &mut quotes, &para, &mut edits);
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| e.0);
+    Some(
+        edits
+            .into_iter()
+            .map(|(start, end, text)| Edit { start, end, text, mark: chars[start] })
+            .collect(),
+    )
+}
+
+/// Restore the lost characters of `text`. `None` when nothing changed.
+#[cfg(test)]
+fn restore(text: &str, lexicons: &[&Lexicon]) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let edits = restore_edits(text, lexicons)?;
+    let mut out = String::new();
+    let mut i = 0;
+    for e in edits {
+        out.extend(&chars[i..e.start]);
+        out.push_str(&e.text);
+        i = e.end;
+    }
+    out.extend(&chars[i..]);
+    Some(out)
+}
+
+fn prev(chars: &[char], cs: usize, i: usize) -> Option<char> {
+    (i > cs).then(|| chars[i - 1])
+}
+
+fn next(chars: &[char], ce: usize, i: usize) -> Option<char> {
+    (i < ce).then(|| chars[i])
+}
+
+fn any_single(chars: &[char], work: &[((usize, usize), Vec<Run>)]) -> bool {
+    work.iter().any(|((cs, ce), runs)| {
+        runs.iter().any(|r| {
+            r.mark == QM && r.len() == 1 && side(next(chars, *ce, r.end)) == Side::Letter && r.start > *cs
+                || r.mark == QM && r.len() == 1 && r.start == *cs && side(next(chars, *ce, r.end)) == Side::Letter
+        })
+    })
+}
+
+fn fffd_mode(chars: &[char], work: &[((usize, usize), Vec<Run>)]) -> Mode {
+    let mut single = 0;
+    let mut multi = 0;
+    for ((cs, ce), runs) in work {
+        for r in runs.iter().filter(|r| r.mark == FFFD) {
+            if inner(chars, *cs, *ce, r) {
+                if r.len() == 1 {
+                    single += 1;
+                } else {
+                    multi += 1;
+                }
+            }
+        }
+    }
+    if multi > 0 && single == 0 {
+        Mode::PerByte
+    } else {
+        Mode::PerChar
+    }
+}
+
+/// Without other evidence of damage, a run at the end of a word may still
+/// be restored when the lexicons say so (decided in [`resolve_cluster`]).
+fn confirmable(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
+    r.start > cs && chars[r.start - 1].is_alphabetic() && side(next(chars, ce, r.end)) != Side::Letter
+}
+
+/// The paragraph's typographic habits, from the language prior.
+struct Style {
+    /// Opening double quote and its weight.
+    open: Vec<(char, f32)>,
+    /// Closing double quote after each opening one.
+    close_low9: char,
+    close_66: char,
+    /// `–` or `—` between spaces.
+    dash: char,
+    guillemets: bool,
+}
+
+impl Style {
+    fn new(m: &Model) -> Style {
+        let p = |c| m.prior_of(c);
+        let (low9, q66, q99) = (p('„'), p('“'), p('”'));
+        let guill = p('«') + p('»');
+        let mut open = vec![('“', 0.02 + (q66 - 0.9 * low9).max(0.0)), ('„', 0.001 + low9), ('«', 0.001 + guill * 0.5)];
+        let tot: f32 = open.iter().map(|x| x.1).sum();
+        for o in &mut open {
+            o.1 /= tot;
+        }
+        let close_low9 = if q66.min(low9) >= q99 { '“' } else { '”' };
+        let dash = if p('—') > 1.5 * p('–') { '—' } else { '–' };
+        Style { open, close_low9, close_66: '”', dash, guillemets: guill > q66 + low9 }
+    }
+
+    fn open_ln(&self, c: char) -> f32 {
+        self.open.iter().find(|x| x.0 == c).map_or(-6.0, |x| x.1.max(0.001).ln())
+    }
+}
+
+/// What the paragraph as a whole says about its damage.
+struct Para {
+    q_mode: Mode,
+    f_mode: Mode,
+    /// `?` damage is proven (a run between letters, or several at word
+    /// starts).
+    q_damaged: bool,
+    /// Per-character `?` damage in a text that kept Latin-1 letters.
+    q_latin1_kept: bool,
+    /// U+FFFD throughout, no intact non-ASCII character: a wrong decoding
+    /// of the whole text.
+    f_dense: bool,
+}
+
+/// Which quotes are open, to tell an opening from a closing one.
+#[derive(Default)]
+struct QuoteState {
+    double: Option<char>,
+    single: bool,
+    guillemet: bool,
+}
+
+/// Punctuation a run (or part of one) can stand for, with ln P given its
+/// neighbours.
+fn punct_options(l: Side, r: Side, st: &Style, q: &QuoteState) -> Vec<(char, f32)> {
+    use Side::*;
+    let close = match q.double {
+        Some('„') => st.close_low9,
+        _ => st.close_66,
+    };
+    let mut v: Vec<(char, f32)> = Vec::new();
+    match (l, r) {
+        (Letter, Letter) | (Digit, Letter) | (Letter, Digit) => {
+            v.push(('\u{a0}', -2.5));
+            v.push(('—', -4.0));
+            v.push(('–', -4.5));
+            v.push(('…', -5.0));
+        }
+        (Edge | Open, Letter | Digit) => {
+            let bias = if q.double.is_some() { -2.0 } else { 0.0 };
+            for &(c, w) in &st.open {
+                v.push((c, -0.7 + w.max(0.001).ln() + bias));
+            }
+            v.push(('‘', -3.0));
+            v.push(('¿', -4.0));
+            v.push(('¡', -4.5));
+            v.push(('–', -4.0));
+            v.push(('\u{a0}', if l == Open { -0.5 } else { -4.0 }));
+        }
+        (Letter | Digit | Close, Edge | Close) => {
+            let bias = if q.double.is_some() { 0.0 } else { -1.5 };
+            v.push((close, -0.7 + bias));
+            if close != '“' && st.close_low9 == '“' && q.double.is_none() {
+                v.push(('“', -1.2 + bias));
+            }
+            v.push(('»', if q.guillemet { -1.0 } else { -4.0 }));
+            v.push(('’', if q.single { -1.0 } else { -3.5 }));
+            v.push(('…', -3.5));
+            v.push(('\u{a0}', if r == Close { -1.0 } else { -3.0 }));
+            if l == Digit {
+                v.push(('€', -2.0));
+            }
+        }
+        (Edge, Edge) => {
+            v.push((st.dash, -0.5));
+            v.push((if st.dash == '–' { '—' } else { '–' }, -2.5));
+            v.push(('…', -3.0));
+            v.push(('\u{a0}', -3.0));
+            v.push(('»', if q.guillemet { -1.5 } else { -4.0 }));
+            v.push(('«', if st.guillemets { -2.0 } else { -5.0 }));
+        }
+        (Digit, Digit) => {
+            v.push(('–', -1.0));
+            v.push(('\u{a0}', -1.5));
+        }
+        (Edge, Close) | (Close, Letter) | (Close, Digit) | (Close, Open) => {
+            v.push(('\u{a0}', -1.0));
+            v.push(('–', -3.0));
+        }
+        (Letter, Open) | (Open, Open) | (Open, Edge) => {
+            v.push(('\u{a0}', -1.0));
+        }
+        _ => {
+            v.push(('\u{a0}', -3.0));
+        }
+    }
+    v
+}
+
+fn side_of_punct(c: char) -> Side {
+    match c {
+        '\u{a0}' => Side::Edge,
+        '“' | '„' | '‘' | '«' | '¿' | '¡' | '‚' => Side::Open,
+        _ => Side::Close,
+    }
+}
+
+/// Sequences of one or two punctuation characters filling `units` units
+/// (bytes or characters) between `l` and `r`.
+fn punct_seqs(l: Side, r: Side, units: usize, mode: Mode, st: &Style, q: &QuoteState) -> Vec<(String, f32)> {
+    let size = |c: char| if mode == Mode::PerByte { c.len_utf8() } else { 1 };
+    let mut out: Vec<(String, f32)> = Vec::new();
+    for (c, w) in punct_options(l, r, st, q) {
+        if size(c) == units {
+            out.push((c.to_string(), w));
+        }
+    }
+    for (c1, w1) in punct_options(l, Side::Other, st, q) {
+        if size(c1) >= units {
+            continue;
+        }
+        let mid = side_of_punct(c1);
+        for (c2, w2) in punct_options(mid, r, st, q) {
+            if size(c1) + size(c2) == units {
+                out.push((format!("{c1}{c2}"), w1 + w2 - 1.0));
+            }
+        }
+    }
+    out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(4);
+    out
+}
+
+/// Ways to read a run of `len` units as letters only.
+fn letter_splits(len: usize, mode: Mode) -> Vec<Vec<usize>> {
+    match mode {
+        Mode::PerChar => {
+            if len <= 3 {
+                vec![vec![0; len]]
+            } else {
+                Vec::new()
+            }
+        }
+        Mode::PerByte => {
+            if len > 9 {
+                return Vec::new();
+            }
+            compositions(len)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_cluster(
+    chars: &[char],
+    cs: usize,
+    ce: usize,
+    runs: &[Run],
+    model: &Model,
+    st: &Style,
+    quotes: &mut QuoteState,
+    para: &Para,
+    edits: &mut Vec<(usize, usize, String)>,
+) {
+    let (q_mode, f_mode) = (para.q_mode, para.f_mode);
+    // Readings per run.
+    let mut options: Vec<Vec<(Reading, f32)>> = Vec::new();
+    for r in runs {
+        let mode = if r.mark == FFFD { f_mode } else { q_mode };
+        let l = side(prev(chars, cs, r.start));
+        let rr = side(next(chars, ce, r.end));
+        let n = r.len();
+        let mut v: Vec<(Reading, f32)> = Vec::new();
+        // Readings limited to letters the lexicons vouch for: a `?` in a
+        // paragraph without evidence of damage, a U+FFFD among intact
+        // non-ASCII characters (a local loss, not a wrong decoding).
+        let strict = if r.mark == QM { !para.q_damaged } else { !para.f_dense };
+        let question_spot = r.mark == QM && matches!(l, Side::Letter | Side::Digit | Side::Close)
+            && matches!(rr, Side::Edge | Side::Close);
+        let keep_score = if strict {
+            4.0
+        } else if question_spot && n <= 3 {
+            if n == 1 {
+                -2.5
+            } else {
+                -4.5
+            }
+        } else {
+            KEEP_DAMAGE
+        };
+        v.push((Reading::Keep, keep_score));
+        let letter_ok = if strict {
+            // Only inside a word with enough of its letters left to match.
+            word_letters(chars, cs, ce, r) >= 3
+        } else {
+            matches!(l, Side::Letter) || matches!(rr, Side::Letter) || (l == Side::Edge && rr == Side::Edge)
+        };
+        if letter_ok {
+            for s in letter_splits(n, mode) {
+                v.push((Reading::Letters(s), 0.0));
+            }
+        }
+        if !strict {
+            for (p, w) in punct_seqs(l, rr, n, mode, st, quotes) {
+                v.push((Reading::Mixed { before: p, letters: Vec::new(), after: String::new() }, w));
+            }
+            let unit = |c: char| if mode == Mode::PerByte { c.len_utf8() } else { 1 };
+            // Punctuation at a word start, then letters.
+            if matches!(l, Side::Edge | Side::Open | Side::Close) && rr == Side::Letter {
+                for (c, w) in punct_options(l, Side::Letter, st, quotes) {
+                    if unit(c) < n {
+                        for s in letter_splits(n - unit(c), mode) {
+                            v.push((Reading::Mixed { before: c.to_string(), letters: s, after: String::new() }, w));
+                        }
+                    }
+                }
+            }
+            // Letters at a word end, then punctuation or a real `?`.
+            if l == Side::Letter && matches!(rr, Side::Edge | Side::Close) {
+                for (c, w) in punct_options(Side::Letter, rr, st, quotes) {
+                    if unit(c) < n {
+                        for s in letter_splits(n - unit(c), mode) {
+                            v.push((Reading::Mixed { before: String::new(), letters: s, after: c.to_string() }, w));
+                        }
+                    }
+                }
+                if r.mark == QM && n >= 2 {
+                    for s in letter_splits(n - 1, mode) {
+                        v.push((Reading::Mixed { before: String::new(), letters: s, after: "?".into() }, -3.0));
+                    }
+                    for (p, w) in punct_seqs(Side::Letter, Side::Close, n - 1, mode, st, quotes) {
+                        v.push((Reading::Mixed { before: p, letters: Vec::new(), after: "?".into() }, w - 3.0));
+                    }
+                }
+            }
+        }
+        options.push(v);
+    }
+    // Enumerate combinations (few runs per cluster); beyond the cap, decide
+    // each run alone.
+    let total: usize = options.iter().map(|o| o.len()).product();
+    let combos: Vec<Vec<usize>> = if total <= 256 {
+        let mut all = vec![Vec::new()];
+        for o in &options {
+            let mut next = Vec::with_capacity(all.len() * o.len());
+            for a in &all {
+                for i in 0..o.len() {
+                    let mut b = a.clone();
+                    b.push(i);
+                    next.push(b);
+                }
+            }
+            all = next;
+        }
+        all
+    } else {
+        // Greedy: each run on its own, others kept.
+        let mut pick = vec![0usize; options.len()];
+        for ri in 0..options.len() {
+            let mut best = (f32::NEG_INFINITY, 0);
+            for oi in 0..options[ri].len() {
+                let mut c = pick.clone();
+                c[ri] = oi;
+                if let Some((s, _)) = evaluate(chars, cs, ce, runs, &options, &c, model, para) {
+                    if s > best.0 {
+                        best = (s, oi);
+                    }
+                }
+            }
+            pick[ri] = best.1;
+        }
+        vec![pick]
+    };
+    let mut best: Option<(f32, Vec<(usize, usize, String)>)> = None;
+    for c in &combos {
+        if let Some((s, e)) = evaluate(chars, cs, ce, runs, &options, c, model, para) {
+            if best.as_ref().is_none_or(|b| s > b.0) {
+                best = Some((s, e));
+            }
+        }
+    }
+    if let Some((_, e)) = best {
+        for (s, en, text) in e {
+            for ch in text.chars() {
+                match ch {
+                    '„' | '“' if quotes.double.is_none() => quotes.double = Some(ch),
+                    '”' => quotes.double = None,
+                    '“' if quotes.double == Some('„') => quotes.double = None,
+                    '«' => quotes.guillemet = true,
+                    '»' => quotes.guillemet = false,
+                    '‘' => quotes.single = true,
+                    '’' if quotes.single => quotes.single = false,
+                    _ => {}
+                }
+            }
+            edits.push((s, en, text));
+        }
+    }
+    // Intact quotes in the cluster move the quote state too.
+    for &c in &chars[cs..ce] {
+        match c {
+            '„' | '“' if quotes.double.is_none() => quotes.double = Some(c),
+            '”' | '“' => quotes.double = None,
+            '«' => quotes.guillemet = true,
+            '»' => quotes.guillemet = false,
+            _ => {}
+        }
+    }
+}
+
+/// Intact letters of the word around run `r`.
+fn word_letters(chars: &[char], cs: usize, ce: usize, r: &Run) -> usize {
+    let mut n = 0;
+    let mut i = r.start;
+    while i > cs && (chars[i - 1].is_alphabetic() || chars[i - 1] == r.mark) {
+        i -= 1;
+        n += usize::from(chars[i].is_alphabetic());
+    }
+    let mut j = r.end;
+    while j < ce && (chars[j].is_alphabetic() || chars[j] == r.mark) {
+        n += usize::from(chars[j].is_alphabetic());
+        j += 1;
+    }
+    n
+}
+
+/// One element of a cluster under a combination of readings.
+enum Piece {
+    Char(char),
+    /// A damage mark left in place inside a word (an unknown character).
+    Kept(char),
+    Blank { run: usize, bytes: usize },
+    Punct(char),
+}
+
+/// Score one combination of readings and produce its edits.
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    chars: &[char],
+    cs: usize,
+    ce: usize,
+    runs: &[Run],
+    options: &[Vec<(Reading, f32)>],
+    pick: &[usize],
+    model: &Model,
+    para: &Para,
+) -> Option<(f32, Vec<(usize, usize, String)>)> {
+    let (q_mode, f_mode) = (para.q_mode, para.f_mode);
+    let mut score = 0.0f32;
+    // Lay out the cluster as pieces.
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut run_piece_start: Vec<usize> = Vec::new();
+    let mut ri = 0;
+    let mut i = cs;
+    while i < ce {
+        if ri < runs.len() && runs[ri].start == i {
+            let r = &runs[ri];
+            let mode = if r.mark == FFFD { f_mode } else { q_mode };
+            let (reading, w) = &options[ri][pick[ri]];
+            score += w;
+            run_piece_start.push(pieces.len());
+            let bytes = |b: usize| if mode == Mode::PerByte { b } else { 0 };
+            match reading {
+                Reading::Keep => {
+                    // Inside a word (or U+FFFD anywhere) the mark is an
+                    // unknown character of the word; at a word's edge a `?`
+                    // is a question mark.
+                    let l = side(prev(chars, cs, r.start));
+                    let rr = side(next(chars, ce, r.end));
+                    let in_word = r.mark == FFFD || (l == Side::Letter && rr == Side::Letter);
+                    for _ in r.start..r.end {
+                        pieces.push(if in_word { Piece::Kept(r.mark) } else { Piece::Punct(r.mark) });
+                    }
+                }
+                Reading::Letters(s) => {
+                    for &b in s {
+                        pieces.push(Piece::Blank { run: ri, bytes: bytes(b) });
+                    }
+                }
+                Reading::Mixed { before, letters, after } => {
+                    for c in before.chars() {
+                        pieces.push(Piece::Punct(c));
+                    }
+                    for &b in letters {
+                        pieces.push(Piece::Blank { run: ri, bytes: bytes(b) });
+                    }
+                    for c in after.chars() {
+                        pieces.push(Piece::Punct(c));
+                    }
+                }
+            }
+            i = r.end;
+            ri += 1;
+            continue;
+        }
+        pieces.push(Piece::Char(chars[i]));
+        i += 1;
+    }
+    // Words: maximal sequences of word characters and blanks (an apostrophe
+    // between two of them belongs to the word).
+    let is_w = |p: &Piece| match p {
+        Piece::Char(c) => is_wordish(*c),
+        Piece::Blank { .. } | Piece::Kept(_) => true,
+        Piece::Punct(_) => false,
+    };
+    let is_apos = |p: &Piece| matches!(p, Piece::Char('’' | '\'') | Piece::Punct('’'));
+    let mut fills: Vec<(usize, Vec<char>, bool)> = Vec::new(); // (first piece, slot chars, word starts piece)
+    let mut k = 0;
+    let mut touched_any = false;
+    while k < pieces.len() {
+        if !is_w(&pieces[k]) {
+            k += 1;
+            continue;
+        }
+        let s = k;
+        while k < pieces.len() && (is_w(&pieces[k]) || (is_apos(&pieces[k]) && k + 1 < pieces.len() && is_w(&pieces[k + 1]) && k > s))
+        {
+            k += 1;
+        }
+        let word = &pieces[s..k];
+        let touched = word.iter().any(|p| matches!(p, Piece::Blank { .. }))
+            || (s > 0 && !matches!(pieces[s - 1], Piece::Char(_)))
+            || (k < pieces.len() && !matches!(pieces[k], Piece::Char(_)));
+        if !touched {
+            continue;
+        }
+        touched_any = true;
+        let mut pattern: Vec<Unit> = Vec::with_capacity(word.len());
+        let mut mark = QM;
+        for p in word {
+            match p {
+                Piece::Char(c) | Piece::Kept(c) => pattern.push(Unit::Char(lower_char(*c))),
+                Piece::Punct(c) => pattern.push(Unit::Char(lower_char(*c))),
+                Piece::Blank { run, bytes } => {
+                    mark = runs[*run].mark;
+                    if mark == QM && para.q_latin1_kept {
+                        mark = QM_NOT_LATIN1;
+                    }
+                    pattern.push(Unit::Blank(*bytes));
+                }
+            }
+        }
+        let f = model.fill(&pattern, mark)?;
+        score += f.score;
+        fills.push((s, f.slots.clone(), false));
+    }
+    let _ = touched_any;
+    // Produce the text of each run.
+    let mut slot_of: Vec<Option<char>> = vec![None; pieces.len()];
+    for (s, slots, _) in &fills {
+        let mut si = 0;
+        let mut p = *s;
+        while si < slots.len() && p < pieces.len() {
+            if let Piece::Blank { .. } = pieces[p] {
+                slot_of[p] = Some(slots[si]);
+                si += 1;
+            }
+            p += 1;
+        }
+    }
+    let mut edits = Vec::new();
+    for (ri, r) in runs.iter().enumerate() {
+        let ps = run_piece_start[ri];
+        let pe = run_piece_start.get(ri + 1).copied().unwrap_or(pieces.len());
+        let mut out = String::new();
+        for p in ps..pe {
+            match &pieces[p] {
+                Piece::Blank { run, .. } if *run == ri => {
+                    let c = slot_of[p]?;
+                    out.push(case_for(chars, cs, ce, r, &pieces, p, c, model));
+                }
+                Piece::Punct(c) | Piece::Kept(c) => out.push(*c),
+                Piece::Char(_) => break,
+                Piece::Blank { .. } => break,
+            }
+        }
+        let kept: String = chars[r.start..r.end].iter().collect();
+        if out != kept {
+            edits.push((r.start, r.end, out));
+        }
+    }
+    Some((score, edits))
+}
+
+/// Upper or lower case for a restored letter: upper inside an upper-case
+/// word, at a sentence start, or when the lexicons spell the word so.
+#[allow(clippy::too_many_arguments)]
+fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: usize, c: char, model: &Model) -> char {
+    let up = |c: char| {
+        let mut u = c.to_uppercase();
+        match (u.next(), u.next()) {
+            (Some(x), None) => x,
+            _ => c,
+        }
+    };
+    let prev_letter = pieces[..p].iter().rev().find_map(|x| match x {
+        Piece::Char(c) if c.is_alphabetic() => Some(Some(*c)),
+        Piece::Char(_) | Piece::Punct(_) => Some(None),
+        Piece::Blank { .. } | Piece::Kept(_) => None,
+    });
+    let next_letter = pieces[p + 1..].iter().find_map(|x| match x {
+        Piece::Char(c) if c.is_alphabetic() => Some(Some(*c)),
+        Piece::Char(_) | Piece::Punct(_) => Some(None),
+        Piece::Blank { .. } | Piece::Kept(_) => None,
+    });
+    let pl = prev_letter.flatten();
+    let nl = next_letter.flatten();
+    if pl.is_some_and(|x| x.is_uppercase()) && nl.is_none_or(|x| x.is_uppercase()) && (pl.is_some() || nl.is_some()) {
+        if nl.is_some() || pl.is_some_and(|_| word_upper(pieces, p)) {
+            return up(c);
+        }
+    }
+    if pl.is_none() && nl.is_some_and(|x| x.is_uppercase()) && word_upper(pieces, p) {
+        return up(c);
+    }
+    let at_start = pl.is_none() && !pieces[..p].iter().rev().take_while(|x| !matches!(x, Piece::Punct(_))).any(|x| matches!(x, Piece::Char(c) if c.is_alphanumeric()));
+    if at_start {
+        // The word as the lexicons spell it.
+        let word: String = word_text(pieces, p, c);
+        if let Some(sp) = model.cased(&word) {
+            if sp.chars().next().is_some_and(|x| x.is_uppercase()) {
+                return up(c);
+            }
+        }
+        if sentence_start(chars, cs, r) {
+            return up(c);
+        }
+        let _ = ce;
+    }
+    c
+}
+
+fn word_upper(pieces: &[Piece], p: usize) -> bool {
+    let mut s = p;
+    while s > 0 && matches!(pieces[s - 1], Piece::Char(c) if c.is_alphanumeric()) || s > 0 && matches!(pieces[s - 1], Piece::Blank { .. }) {
+        s -= 1;
+    }
+    let mut e = p + 1;
+    while e < pieces.len() && (matches!(pieces[e], Piece::Char(c) if c.is_alphanumeric()) || matches!(pieces[e], Piece::Blank { .. })) {
+        e += 1;
+    }
+    let letters: Vec<char> = pieces[s..e].iter().filter_map(|x| if let Piece::Char(c) = x { Some(*c) } else { None }).filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+}
+
+fn word_text(pieces: &[Piece], p: usize, c: char) -> String {
+    let mut e = p + 1;
+    let mut w = String::new();
+    w.push(c);
+    while e < pieces.len() {
+        match pieces[e] {
+            Piece::Char(x) if is_wordish(x) => w.push(lower_char(x)),
+            _ => break,
+        }
+        e += 1;
+    }
+    lower(&w)
+}
+
+/// Whether the run starts a sentence: only white space, opening quotes or
+/// brackets between it and the end of the previous sentence.
+fn sentence_start(chars: &[char], cs: usize, r: &Run) -> bool {
+    let mut i = r.start;
+    while i > 0 {
+        let c = chars[i - 1];
+        if i - 1 < cs && !is_blank(c) && !matches!(c, '"' | '\'' | '(' | '[' | '«' | '“' | '„' | '‘' | '¿' | '¡' | '?' | '-' | '–' | '—') {
+            return matches!(c, '.' | '!' | '?' | ':' | '…' | '»' | '”' | '"' | ')');
+        }
+        if i - 1 >= cs && !matches!(c, '"' | '\'' | '(' | '[' | '«' | '“' | '„' | '‘' | '¿' | '¡' | '?' | '–' | '—') {
+            return false;
+        }
+        i -= 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex(texts: &[&str]) -> Lexicon {
+        let mut l = Lexicon::new();
+        for t in texts {
+            l.learn(t);
+        }
+        l
+    }
+
+    #[test]
+    fn gate_tells_questions_from_damage() {
+        assert!(!looks_damaged("Why? Because. Really?? No!"));
+        assert!(looks_damaged("Das ist gro?artig und sch?n"));
+        assert!(!looks_damaged("see https://example.org/a?q=b&x=y"));
+    }
+
+    #[test]
+    fn restores_from_lexicon() {
+        let l = lex(&["Der Kaffee ist schön und groß, sehr schön."]);
+        let r = restore("Das ist sch?n und gro?.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Das ist schön und groß."));
+        let r = restore("Das ist sch??n und gro??artig", &[&l]);
+        assert_eq!(r.as_deref(), Some("Das ist schön und gro??artig"));
+    }
+
+    #[test]
+    fn real_questions_stay() {
+        let l = lex(&["Really, it is a café. Why not? No."]);
+        for s in ["Really?? No!", "Why? Because.", "¿Qué? Nada.", "see https://x.org/?q=1"] {
+            assert_eq!(restore(s, &[&l]), None, "{s}");
+        }
+    }
+}
