@@ -60,6 +60,8 @@ pub(crate) struct Derived {
     pub(crate) grams: FastMap<u128, u32>,
     /// Whether `grams` was built (large enough lexicon).
     pub(crate) has_model: bool,
+    /// Sum of all word counts.
+    pub(crate) tokens: u64,
     /// Non-ASCII characters that occur in words, lower-cased, with counts.
     pub(crate) alphabet: Vec<(char, u64)>,
     /// Letters and the apostrophe that follow / precede each character.
@@ -199,6 +201,7 @@ impl Derived {
         let mut d = Derived::default();
         let mut spellings: FastMap<Box<str>, (Box<str>, u64)> = FastMap::default();
         for (w, &n) in words {
+            d.tokens += n;
             let lw = lower(w);
             *d.lower.entry(lw.as_str().into()).or_default() += n;
             if lw.as_str() != &**w {

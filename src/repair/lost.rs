@@ -143,8 +143,10 @@ enum Side {
     Digit,
     /// Opening punctuation: `( [ « “ „ ‘ ¿ ¡`.
     Open,
-    /// Closing or sentence punctuation: `. , ; : ! ) ] » ” …`.
+    /// Closing or sentence punctuation: `. , ) ] ” …`.
     Close,
+    /// Punctuation French sets off with a no-break space: `; : ! ? »`.
+    Spaced,
     Other,
 }
 
@@ -155,7 +157,8 @@ fn side(c: Option<char>) -> Side {
         Some(c) if c.is_alphabetic() => Side::Letter,
         Some(c) if c.is_numeric() => Side::Digit,
         Some('(' | '[' | '{' | '«' | '“' | '„' | '‘' | '‚' | '¿' | '¡' | '"' | '\'') => Side::Open,
-        Some('.' | ',' | ';' | ':' | '!' | ')' | ']' | '}' | '»' | '”' | '…' | '’' | '?') => Side::Close,
+        Some(';' | ':' | '!' | '?' | '»') => Side::Spaced,
+        Some('.' | ',' | ')' | ']' | '}' | '”' | '…' | '’') => Side::Close,
         Some(_) => Side::Other,
     }
 }
@@ -169,6 +172,8 @@ struct Model<'a> {
     alphabet: Vec<char>,
     prior: FastMap<char, f32>,
     prior_total: f32,
+    /// Word tokens counted by all lexicons.
+    tokens: u64,
     fill_cache: RefCell<FastMap<String, Option<Fill>>>,
 }
 
@@ -185,13 +190,18 @@ struct Fill {
 
 /// Weight of the language prior against the n-gram model.
 const PRIOR_WEIGHT: f32 = 1.5;
-/// Bonus for a word some lexicon knows, plus this times ln(1 + count).
-const KNOWN_BONUS: f32 = 5.0;
-const KNOWN_PER_LOG: f32 = 1.0;
-/// Score of a word when no model can judge it.
-const NO_MODEL_UNKNOWN: f32 = -12.0;
-/// Cost of leaving a damaged run as it is (any fair reading beats it).
-const KEEP_DAMAGE: f32 = -9.0;
+/// Share of a word's probability given by its lexicon count; the rest by
+/// the character model (the chance of a word nobody has seen).
+const KNOWN_WEIGHT: f32 = 0.8;
+/// ln P per character of a word when no character model exists.
+const NO_MODEL_PER_CHAR: f32 = -2.5;
+/// Cost of leaving a damaged run as it is, on top of the unknown
+/// character's own improbability.
+const KEEP_DAMAGE: f32 = -8.0;
+/// Weight of word probabilities against the priors of the readings: the
+/// word models are sharp (a known word against an unknown one differs by
+/// many nats) but not well calibrated across word lengths.
+const WORD_WEIGHT: f32 = 0.35;
 /// Backoff penalty of the n-gram model (stupid backoff).
 const BACKOFF: f32 = -0.9;
 
@@ -234,7 +244,8 @@ impl<'a> Model<'a> {
             }
         }
         let prior_total = prior.values().sum();
-        Model { derived, has_model, alphabet, prior, prior_total, fill_cache: RefCell::new(FastMap::default()) }
+        let tokens = derived.iter().map(|d| d.tokens).sum();
+        Model { derived, has_model, alphabet, prior, prior_total, tokens, fill_cache: RefCell::new(FastMap::default()) }
     }
 
     /// Share of `c` among the non-ASCII characters of texts like this one.
@@ -305,28 +316,22 @@ impl<'a> Model<'a> {
         s
     }
 
-    fn known_bonus(&self, n: u64) -> f32 {
-        if n == 0 {
-            0.0
-        } else {
-            KNOWN_BONUS + KNOWN_PER_LOG * ((1 + n) as f32).ln()
-        }
-    }
-
-    /// Score of an intact (or fully restored) lower-case word.
+    /// ln P(word) under a unigram model over the lexicons' tokens, backed by
+    /// the character model for words they do not know.
     fn word_score(&self, w: &[char]) -> f32 {
+        if w.iter().all(|c| c.is_numeric()) {
+            return -4.0;
+        }
         let s: String = w.iter().collect();
         let n = self.count_lower(&s);
-        if w.iter().all(|c| c.is_numeric()) {
-            return 0.0;
+        let novel = (1.0 - KNOWN_WEIGHT).ln()
+            + if self.has_model { self.word_logp(w) } else { NO_MODEL_PER_CHAR * (w.len() + 1) as f32 };
+        if n == 0 || self.tokens == 0 {
+            return novel;
         }
-        if self.has_model {
-            self.word_logp(w) + self.known_bonus(n)
-        } else if n > 0 {
-            self.known_bonus(n)
-        } else {
-            NO_MODEL_UNKNOWN
-        }
+        let known = (KNOWN_WEIGHT * n as f32 / self.tokens as f32).ln();
+        let (a, b) = if known > novel { (known, novel) } else { (novel, known) };
+        a + (b - a).exp().ln_1p()
     }
 
     /// Whether `c` may fill a blank of `bytes` UTF-8 bytes (`0` = any) for
@@ -509,7 +514,8 @@ impl<'a> Model<'a> {
         let slots: Vec<char> = blanks.iter().map(|&i| w[i]).collect();
         let s: String = w.iter().collect();
         let n = self.count_lower(&s);
-        let score = self.word_logp(&w) + self.known_bonus(n) + PRIOR_WEIGHT * pr * 0.0;
+        let _ = pr;
+        let score = self.word_score(&w);
         Some(Fill { word: w, slots, score, known: n > 0 })
     }
 
@@ -651,9 +657,12 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
                 if r.len() == 1 {
                     n_inner_single += 1;
                 }
-            } else if side(prev(&chars, cs, r.start)) != Side::Letter && side(next(&chars, ce, r.end)) == Side::Letter
+            } else if side(prev(&chars, cs, r.start)) != Side::Letter
+                && next(&chars, ce, r.end).is_some_and(|c| c.is_alphanumeric())
             {
-                n_start += 1;
+                // Glued to the start of a word: one `?` could be a lost `¿`
+                // or a typo, two or more are not punctuation anyone types.
+                n_start += if r.len() >= 2 { 2 } else { 1 };
             }
         }
         work.push(((cs, ce), runs));
@@ -782,14 +791,21 @@ impl Style {
         let p = |c| m.prior_of(c);
         let (low9, q66, q99) = (p('„'), p('“'), p('”'));
         let guill = p('«') + p('»');
-        let mut open = vec![('“', 0.02 + (q66 - 0.9 * low9).max(0.0)), ('„', 0.001 + low9), ('«', 0.001 + guill * 0.5)];
+        let quotes = low9 + q66 + q99 + guill + 1e-6;
+        // Shares within the family of double quotes.
+        let (r_low9, r66, r99, r_g) = (low9 / quotes, q66 / quotes, q99 / quotes, guill / quotes);
+        let mut open = vec![
+            ('“', 0.05 + (r66 - r_low9).max(0.0) + 0.5 * r99),
+            ('„', 0.01 + 1.5 * r_low9),
+            ('«', 0.005 + r_g),
+        ];
         let tot: f32 = open.iter().map(|x| x.1).sum();
         for o in &mut open {
             o.1 /= tot;
         }
-        let close_low9 = if q66.min(low9) >= q99 { '“' } else { '”' };
+        let close_low9 = if r66 >= r99 { '“' } else { '”' };
         let dash = if p('—') > 1.5 * p('–') { '—' } else { '–' };
-        Style { open, close_low9, close_66: '”', dash, guillemets: guill > q66 + low9 }
+        Style { open, close_low9, close_66: '”', dash, guillemets: r_g > 0.5 }
     }
 
     fn open_ln(&self, c: char) -> f32 {
@@ -819,102 +835,194 @@ struct QuoteState {
     guillemet: bool,
 }
 
-/// Punctuation a run (or part of one) can stand for, with ln P given its
-/// neighbours.
-fn punct_options(l: Side, r: Side, st: &Style, q: &QuoteState) -> Vec<(char, f32)> {
+/// What a run stands for, by its neighbours: ln P of letters, of a real
+/// question mark, and of each punctuation. The figures are the shares of
+/// each reading in real text damaged the same way (lost characters between
+/// two letters are almost always letters, before a capital almost always an
+/// opening quote, between spaces mostly a dash), so they differ for damage
+/// per byte, per character and by U+FFFD.
+struct Priors {
+    letters: f32,
+    real_q: f32,
+    punct: Vec<(String, f32)>,
+}
+
+/// A double quote, resolved by the paragraph's style and the quotes open.
+const OPEN_DQ: &str = "\u{1}open";
+const CLOSE_DQ: &str = "\u{1}close";
+
+fn priors(mode: Mode, fffd: bool, l: Side, r: Side, r_upper: bool) -> Priors {
     use Side::*;
-    let close = match q.double {
-        Some('„') => st.close_low9,
-        _ => st.close_66,
-    };
-    let mut v: Vec<(char, f32)> = Vec::new();
+    let per_byte = mode == Mode::PerByte;
+    let mut p: Vec<(&str, f32)> = Vec::new();
+    let (letters, real_q): (f32, f32);
     match (l, r) {
-        (Letter, Letter) | (Digit, Letter) | (Letter, Digit) => {
-            v.push(('\u{a0}', -2.5));
-            v.push(('—', -4.0));
-            v.push(('–', -4.5));
-            v.push(('…', -5.0));
+        (Letter, Letter) if r_upper => {
+            letters = if per_byte { -3.0 } else { -1.1 };
+            real_q = -6.0;
+            p.push(("\u{a0}", if per_byte { -0.1 } else { -0.4 }));
         }
-        (Edge | Open, Letter | Digit) => {
-            let bias = if q.double.is_some() { -2.0 } else { 0.0 };
-            for &(c, w) in &st.open {
-                v.push((c, -0.7 + w.max(0.001).ln() + bias));
-            }
-            v.push(('‘', -3.0));
-            v.push(('¿', -4.0));
-            v.push(('¡', -4.5));
-            v.push(('–', -4.0));
-            v.push(('\u{a0}', if l == Open { -0.5 } else { -4.0 }));
+        (Letter, Letter) => {
+            letters = -0.05;
+            real_q = -8.0;
+            p.push(("\u{a0}", if per_byte { -4.1 } else { -3.0 }));
+            p.push(("—", -5.3));
+            p.push(("…", -6.0));
         }
-        (Letter | Digit | Close, Edge | Close) => {
-            let bias = if q.double.is_some() { 0.0 } else { -1.5 };
-            v.push((close, -0.7 + bias));
-            if close != '“' && st.close_low9 == '“' && q.double.is_none() {
-                v.push(('“', -1.2 + bias));
-            }
-            v.push(('»', if q.guillemet { -1.0 } else { -4.0 }));
-            v.push(('’', if q.single { -1.0 } else { -3.5 }));
-            v.push(('…', -3.5));
-            v.push(('\u{a0}', if r == Close { -1.0 } else { -3.0 }));
-            if l == Digit {
-                v.push(('€', -2.0));
-            }
+        (Letter, Edge) => {
+            letters = -0.25;
+            real_q = if per_byte { -2.5 } else { -3.2 };
+            p.push((CLOSE_DQ, if per_byte { -2.2 } else { -2.5 }));
+            p.push(("\u{a0}", -4.0));
+            p.push(("\u{a0}»", -3.9));
+            p.push(("’", -4.3));
+            p.push(("…", -5.0));
+            p.push(("–", -4.5));
+        }
+        (Letter, Close) => {
+            letters = -0.95;
+            real_q = -4.0;
+            p.push((CLOSE_DQ, -0.7));
+            p.push(("’", -3.9));
+            p.push(("’”", -3.5));
+            p.push(("\u{a0}»", -3.5));
+            p.push(("…", -4.0));
+        }
+        (Letter, Spaced) => {
+            letters = -2.0;
+            real_q = -1.3;
+            p.push(("\u{a0}", -0.85));
+            p.push(("\u{202f}", -2.5));
+            p.push((CLOSE_DQ, -2.0));
+        }
+        (Letter, Open | Other) | (Digit, Letter) | (Letter, Digit) => {
+            letters = -1.5;
+            real_q = -5.0;
+            p.push(("\u{a0}", -1.0));
+            p.push(("’", -3.0));
+            p.push(("–", -3.5));
+        }
+        (Edge | Open | Other | Close, Letter) if r_upper => {
+            letters = -5.0;
+            real_q = -6.0;
+            p.push((OPEN_DQ, -0.2));
+            p.push(("«", -2.6));
+            p.push(("«\u{a0}", -2.8));
+            p.push(("‘", if per_byte { -3.2 } else { -2.4 }));
+            p.push(("\u{a0}", if l == Close { -0.2 } else { -3.9 }));
+            p.push(("¿", -4.5));
+            p.push(("¡", -5.0));
+        }
+        (Edge | Open | Other | Close, Letter) => {
+            letters = if per_byte { -0.55 } else { -0.42 };
+            real_q = -6.0;
+            p.push((OPEN_DQ, if per_byte { -1.05 } else { -1.6 }));
+            p.push(("«\u{a0}", if per_byte { -3.9 } else { -2.4 }));
+            p.push(("‘", -4.0));
+            p.push(("¿", if fffd { -3.0 } else { -4.5 }));
+            p.push(("¡", -5.0));
+            p.push(("–", if fffd { -2.3 } else { -3.5 }));
+            p.push(("\u{a0}", if l == Open || l == Close { -0.5 } else { -4.5 }));
         }
         (Edge, Edge) => {
-            v.push((st.dash, -0.5));
-            v.push((if st.dash == '–' { '—' } else { '–' }, -2.5));
-            v.push(('…', -3.0));
-            v.push(('\u{a0}', -3.0));
-            v.push(('»', if q.guillemet { -1.5 } else { -4.0 }));
-            v.push(('«', if st.guillemets { -2.0 } else { -5.0 }));
+            letters = if per_byte { -1.1 } else { -0.6 };
+            real_q = if per_byte { -2.0 } else { -3.2 };
+            p.push(("\u{2}dash", if per_byte { -0.7 } else { -1.1 }));
+            p.push(("…", -4.0));
+            p.push(("«", -3.9));
+            p.push(("»", -3.9));
+            p.push(("\u{a0}", -4.5));
+        }
+        (Close | Spaced, Edge | Close | Spaced) => {
+            letters = -5.0;
+            real_q = -3.0;
+            p.push((CLOSE_DQ, -0.3));
+            p.push(("»", -2.7));
+            p.push(("\u{a0}»", -2.5));
+            p.push(("’", -3.5));
+            p.push(("\u{a0}", if per_byte { -3.5 } else { -1.6 }));
         }
         (Digit, Digit) => {
-            v.push(('–', -1.0));
-            v.push(('\u{a0}', -1.5));
+            letters = -5.0;
+            real_q = -5.0;
+            p.push(("–", -1.0));
+            p.push(("\u{a0}", -1.5));
         }
-        (Edge, Close) | (Close, Letter) | (Close, Digit) | (Close, Open) => {
-            v.push(('\u{a0}', -1.0));
-            v.push(('–', -3.0));
+        (Digit, Edge | Close | Spaced) => {
+            letters = -4.0;
+            real_q = -3.0;
+            p.push(("€", -1.5));
+            p.push(("\u{a0}", -2.5));
+            p.push((CLOSE_DQ, -2.5));
+            p.push(("″", -5.0));
+            p.push(("°", -3.5));
         }
-        (Letter, Open) | (Open, Open) | (Open, Edge) => {
-            v.push(('\u{a0}', -1.0));
+        (Edge | Open, Digit) => {
+            letters = -5.0;
+            real_q = -5.0;
+            p.push(("–", -1.5));
+            p.push(("€", -3.0));
+            p.push((OPEN_DQ, -2.5));
+            p.push(("«\u{a0}", -3.0));
+            p.push(("\u{a0}", if l == Open { -0.5 } else { -3.0 }));
+        }
+        (Open, Edge | Open) | (Letter | Digit, Open) | (Edge, Close | Spaced) => {
+            letters = -5.0;
+            real_q = -4.0;
+            p.push(("\u{a0}", -1.0));
         }
         _ => {
-            v.push(('\u{a0}', -3.0));
+            letters = -4.0;
+            real_q = -4.0;
+            p.push(("\u{a0}", -3.0));
+            p.push(("–", -3.5));
         }
     }
-    v
+    Priors { letters, real_q: if fffd { f32::NEG_INFINITY } else { real_q }, punct: p.into_iter().map(|(a, b)| (a.to_string(), b)).collect() }
 }
 
-fn side_of_punct(c: char) -> Side {
-    match c {
-        '\u{a0}' => Side::Edge,
-        '“' | '„' | '‘' | '«' | '¿' | '¡' | '‚' => Side::Open,
-        _ => Side::Close,
-    }
-}
-
-/// Sequences of one or two punctuation characters filling `units` units
-/// (bytes or characters) between `l` and `r`.
-fn punct_seqs(l: Side, r: Side, units: usize, mode: Mode, st: &Style, q: &QuoteState) -> Vec<(String, f32)> {
-    let size = |c: char| if mode == Mode::PerByte { c.len_utf8() } else { 1 };
-    let mut out: Vec<(String, f32)> = Vec::new();
-    for (c, w) in punct_options(l, r, st, q) {
-        if size(c) == units {
-            out.push((c.to_string(), w));
-        }
-    }
-    for (c1, w1) in punct_options(l, Side::Other, st, q) {
-        if size(c1) >= units {
-            continue;
-        }
-        let mid = side_of_punct(c1);
-        for (c2, w2) in punct_options(mid, r, st, q) {
-            if size(c1) + size(c2) == units {
-                out.push((format!("{c1}{c2}"), w1 + w2 - 1.0));
+/// Resolve the double quotes and dashes of a prior's punctuation by the
+/// paragraph's style and the quotes already open.
+fn resolve_punct(list: &[(String, f32)], st: &Style, q: &QuoteState) -> Vec<(String, f32)> {
+    let mut out = Vec::new();
+    for (p, w) in list {
+        match p.as_str() {
+            OPEN_DQ => {
+                let bias = if q.double.is_some() { -2.0 } else { 0.0 };
+                for &(c, share) in &st.open {
+                    out.push((c.to_string(), w + share.max(0.001).ln() + bias));
+                }
             }
+            CLOSE_DQ => {
+                let close = match q.double {
+                    Some('„') => st.close_low9,
+                    _ => st.close_66,
+                };
+                let bias = if q.double.is_some() { 0.5 } else { 0.0 };
+                out.push((close.to_string(), w + bias));
+                if close != '“' && st.close_low9 == '“' && q.double.is_none() {
+                    out.push(("“".to_string(), w - 0.8));
+                }
+            }
+            "\u{2}dash" => {
+                out.push((st.dash.to_string(), *w));
+                out.push(((if st.dash == '–' { '—' } else { '–' }).to_string(), w - 1.8));
+            }
+            "»" | "\u{a0}»" => out.push((p.clone(), if q.guillemet { w + 1.5 } else { *w })),
+            "«" | "«\u{a0}" => out.push((p.clone(), if st.guillemets { w + 1.0 } else { *w })),
+            "’" => out.push((p.clone(), if q.single { w + 2.5 } else { *w })),
+            _ => out.push((p.clone(), *w)),
         }
     }
+    out
+}
+
+/// The punctuation readings of a whole run of `units` (bytes or
+/// characters).
+fn punct_seqs(pr: &Priors, units: usize, mode: Mode, st: &Style, q: &QuoteState) -> Vec<(String, f32)> {
+    let size = |s: &str| if mode == Mode::PerByte { s.len() } else { s.chars().count() };
+    let mut out: Vec<(String, f32)> =
+        resolve_punct(&pr.punct, st, q).into_iter().filter(|(p, _)| size(p) == units).collect();
     out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out.truncate(4);
     out
@@ -958,22 +1066,31 @@ fn resolve_cluster(
         let mode = if r.mark == FFFD { f_mode } else { q_mode };
         let l = side(prev(chars, cs, r.start));
         let rr = side(next(chars, ce, r.end));
+        let r_upper = next(chars, ce, r.end).is_some_and(|c| c.is_uppercase());
         let n = r.len();
+        let fffd = r.mark == FFFD;
+        let pr = priors(mode, fffd, l, rr, r_upper);
+        let unit = |p: &str| if mode == Mode::PerByte { p.len() } else { p.chars().count() };
         let mut v: Vec<(Reading, f32)> = Vec::new();
         // Readings limited to letters the lexicons vouch for: a `?` in a
         // paragraph without evidence of damage, a U+FFFD among intact
         // non-ASCII characters (a local loss, not a wrong decoding).
         let strict = if r.mark == QM { !para.q_damaged } else { !para.f_dense };
-        let question_spot = r.mark == QM && matches!(l, Side::Letter | Side::Digit | Side::Close)
-            && matches!(rr, Side::Edge | Side::Close);
+        let question_spot = r.mark == QM && matches!(l, Side::Letter | Side::Digit | Side::Close | Side::Spaced)
+            && matches!(rr, Side::Edge | Side::Close | Side::Spaced);
         let keep_score = if strict {
-            4.0
-        } else if question_spot && n <= 3 {
-            if n == 1 {
-                -2.5
+            // Without other evidence of damage, "word??" is a real question
+            // when the word is one, and "caf??" is damage when it is not.
+            let bare = bare_word(chars, cs, r);
+            if fffd || n == 1 || model.count_lower(&bare) > 0 {
+                4.0
             } else {
-                -4.5
+                -1.0
             }
+        } else if question_spot && (n == 1 || n == 2 && mode == Mode::PerChar) {
+            pr.real_q
+        } else if question_spot && n <= 3 {
+            pr.real_q - 3.0
         } else {
             KEEP_DAMAGE
         };
@@ -986,39 +1103,59 @@ fn resolve_cluster(
         };
         if letter_ok {
             for s in letter_splits(n, mode) {
-                v.push((Reading::Letters(s), 0.0));
+                v.push((Reading::Letters(s), pr.letters));
             }
         }
         if !strict {
-            for (p, w) in punct_seqs(l, rr, n, mode, st, quotes) {
-                v.push((Reading::Mixed { before: p, letters: Vec::new(), after: String::new() }, w));
+            // Between two letters, punctuation splits a word in two: only
+            // when both halves are words the lexicons know.
+            let split_ok = !(l == Side::Letter && rr == Side::Letter) || {
+                let (a, b) = halves(chars, cs, ce, r);
+                let camel = r_upper && prev(chars, cs, r.start).is_some_and(|c| c.is_lowercase());
+                let known = |w: &str| {
+                    let n = model.count_lower(w);
+                    n > 0 && (w.chars().count() >= 2 || n >= 20)
+                };
+                camel || known(&a) && known(&b)
+            };
+            let closer_after = has_closer_after(chars, r.end);
+            let opener_before = has_opener_before(chars, r.start);
+            if split_ok {
+                for (p, w) in punct_seqs(&pr, n, mode, st, quotes) {
+                    let w = w + balance(&p, closer_after, opener_before, quotes);
+                    v.push((Reading::Mixed { before: p, letters: Vec::new(), after: String::new() }, w));
+                }
             }
-            let unit = |c: char| if mode == Mode::PerByte { c.len_utf8() } else { 1 };
             // Punctuation at a word start, then letters.
-            if matches!(l, Side::Edge | Side::Open | Side::Close) && rr == Side::Letter {
-                for (c, w) in punct_options(l, Side::Letter, st, quotes) {
-                    if unit(c) < n {
-                        for s in letter_splits(n - unit(c), mode) {
-                            v.push((Reading::Mixed { before: c.to_string(), letters: s, after: String::new() }, w));
+            if l != Side::Letter && rr == Side::Letter {
+                let inner = priors(mode, fffd, Side::Open, Side::Letter, r_upper).letters;
+                for (p, w) in resolve_punct(&pr.punct, st, quotes) {
+                    if unit(&p) < n && !p.ends_with(['»', '”']) {
+                        let w = w + balance(&p, closer_after, opener_before, quotes);
+                        for s in letter_splits(n - unit(&p), mode) {
+                            v.push((Reading::Mixed { before: p.clone(), letters: s, after: String::new() }, w + inner));
                         }
                     }
                 }
             }
             // Letters at a word end, then punctuation or a real `?`.
-            if l == Side::Letter && matches!(rr, Side::Edge | Side::Close) {
-                for (c, w) in punct_options(Side::Letter, rr, st, quotes) {
-                    if unit(c) < n {
-                        for s in letter_splits(n - unit(c), mode) {
-                            v.push((Reading::Mixed { before: String::new(), letters: s, after: c.to_string() }, w));
+            if l == Side::Letter && matches!(rr, Side::Edge | Side::Close | Side::Spaced) {
+                let inner = priors(mode, fffd, Side::Letter, Side::Letter, false).letters;
+                for (p, w) in resolve_punct(&pr.punct, st, quotes) {
+                    if unit(&p) < n && !p.starts_with(['«', '“', '„']) || p == "“" && unit(&p) < n {
+                        let w = w + balance(&p, closer_after, opener_before, quotes);
+                        for s in letter_splits(n - unit(&p), mode) {
+                            v.push((Reading::Mixed { before: String::new(), letters: s, after: p.clone() }, w + inner));
                         }
                     }
                 }
                 if r.mark == QM && n >= 2 {
                     for s in letter_splits(n - 1, mode) {
-                        v.push((Reading::Mixed { before: String::new(), letters: s, after: "?".into() }, -3.0));
+                        v.push((Reading::Mixed { before: String::new(), letters: s, after: "?".into() }, pr.real_q + inner));
                     }
-                    for (p, w) in punct_seqs(Side::Letter, Side::Close, n - 1, mode, st, quotes) {
-                        v.push((Reading::Mixed { before: p, letters: Vec::new(), after: "?".into() }, w - 3.0));
+                    let before_q = priors(mode, fffd, Side::Letter, Side::Spaced, false);
+                    for (p, w) in punct_seqs(&before_q, n - 1, mode, st, quotes) {
+                        v.push((Reading::Mixed { before: p, letters: Vec::new(), after: "?".into() }, w + pr.real_q));
                     }
                 }
             }
@@ -1061,8 +1198,15 @@ fn resolve_cluster(
         vec![pick]
     };
     let mut best: Option<(f32, Vec<(usize, usize, String)>)> = None;
+    let debug = std::env::var_os("SCOUR_DEBUG").is_some();
     for c in &combos {
-        if let Some((s, e)) = evaluate(chars, cs, ce, runs, &options, c, model, para) {
+        let ev = evaluate(chars, cs, ce, runs, &options, c, model, para);
+        if debug {
+            let cl: String = chars[cs..ce].iter().collect();
+            let rd: Vec<String> = c.iter().enumerate().map(|(ri, &oi)| format!("{:?}", options[ri][oi])).collect();
+            eprintln!("  {cl:?} {rd:?} -> {:?}", ev.as_ref().map(|x| (x.0, x.1.iter().map(|e| e.2.clone()).collect::<Vec<_>>())));
+        }
+        if let Some((s, e)) = ev {
             if best.as_ref().is_none_or(|b| s > b.0) {
                 best = Some((s, e));
             }
@@ -1095,6 +1239,95 @@ fn resolve_cluster(
             _ => {}
         }
     }
+}
+
+/// The lower-cased word characters just before and just after run `r`.
+fn halves(chars: &[char], cs: usize, ce: usize, r: &Run) -> (String, String) {
+    let mut i = r.start;
+    while i > cs && is_wordish(chars[i - 1]) {
+        i -= 1;
+    }
+    let mut j = r.end;
+    while j < ce && (is_wordish(chars[j]) || chars[j] == QM || chars[j] == FFFD) {
+        j += 1;
+    }
+    let b: String = chars[r.end..j].iter().collect();
+    let b = if b.contains([QM, FFFD]) { String::new() } else { lower(&b) };
+    (lower(&chars[i..r.start].iter().collect::<String>()), b)
+}
+
+/// Whether a quote opened here could be closed later in the paragraph: an
+/// intact closing quote, or a damaged run at the end of a word.
+fn has_closer_after(chars: &[char], from: usize) -> bool {
+    let mut i = from;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '”' | '»' | '“' | '’') {
+            return true;
+        }
+        if (c == QM || c == FFFD) && i > from && !is_blank(chars[i - 1]) {
+            let mut j = i;
+            while j < chars.len() && chars[j] == c {
+                j += 1;
+            }
+            if j == chars.len() || matches!(side(Some(chars[j])), Side::Edge | Side::Close) {
+                return true;
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Quotes come in pairs: an opening quote nothing can close, or a closing
+/// one nothing opened, is unlikely.
+fn balance(p: &str, closer_after: bool, opener_before: bool, q: &QuoteState) -> f32 {
+    let mut w = 0.0;
+    match p.chars().next() {
+        Some('“' | '„' | '«' | '‘') if !closer_after && !(p.starts_with('“') && q.double == Some('„')) => w -= 3.0,
+        _ => {}
+    }
+    match p.chars().last() {
+        Some('”' | '»') if q.double.is_none() && !q.guillemet && !opener_before => w -= 1.5,
+        _ => {}
+    }
+    w
+}
+
+/// Whether something before `to` could have opened a quote: an intact
+/// opening quote or a damaged run at the start of a word.
+fn has_opener_before(chars: &[char], to: usize) -> bool {
+    let mut i = 0;
+    while i < to {
+        let c = chars[i];
+        if matches!(c, '“' | '„' | '«' | '‘') {
+            return true;
+        }
+        if (c == QM || c == FFFD) && (i == 0 || is_blank(chars[i - 1]) || matches!(chars[i - 1], '(' | '[')) {
+            let mut j = i;
+            while j < to && chars[j] == c {
+                j += 1;
+            }
+            if j < to && (chars[j].is_alphanumeric()) {
+                return true;
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The lower-cased word just before run `r` (within its cluster).
+fn bare_word(chars: &[char], cs: usize, r: &Run) -> String {
+    let mut i = r.start;
+    while i > cs && is_wordish(chars[i - 1]) {
+        i -= 1;
+    }
+    lower(&chars[i..r.start].iter().collect::<String>())
 }
 
 /// Intact letters of the word around run `r`.
@@ -1207,7 +1440,7 @@ fn evaluate(
             k += 1;
         }
         let word = &pieces[s..k];
-        let touched = word.iter().any(|p| matches!(p, Piece::Blank { .. }))
+        let touched = word.iter().any(|p| matches!(p, Piece::Blank { .. } | Piece::Kept(_)))
             || (s > 0 && !matches!(pieces[s - 1], Piece::Char(_)))
             || (k < pieces.len() && !matches!(pieces[k], Piece::Char(_)));
         if !touched {
@@ -1230,7 +1463,7 @@ fn evaluate(
             }
         }
         let f = model.fill(&pattern, mark)?;
-        score += f.score;
+        score += WORD_WEIGHT * f.score;
         fills.push((s, f.slots.clone(), false));
     }
     let _ = touched_any;
