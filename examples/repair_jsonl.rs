@@ -56,9 +56,7 @@ fn repair_row(text: &str, batch: &Lexicon, user: &[Lexicon], opts: &Options) -> 
     let doc;
     let mut lex: Vec<&Lexicon> = Vec::with_capacity(2 + user.len());
     if needs_doc {
-        let mut d = Lexicon::new();
-        d.learn(text);
-        doc = d;
+        doc = Lexicon::of_document(text);
         lex.push(&doc);
     }
     lex.push(batch);
@@ -104,8 +102,7 @@ fn main() -> std::io::Result<()> {
     if !args.only.is_empty() {
         // Debugging: show the changes made to the chosen rows.
         for (id, text, _) in rows.iter().filter(|r| args.only.iter().any(|o| r.0.as_str() == Some(o.as_str()))) {
-            let mut doc = Lexicon::new();
-            doc.learn(text);
+            let doc = Lexicon::of_document(text);
             let mut lex: Vec<&Lexicon> = vec![&doc, &batch];
             lex.extend(user.iter());
             let (out, changes) = repair(text, &lex, &opts);
@@ -123,6 +120,10 @@ fn main() -> std::io::Result<()> {
         outs.push(repair_row(text, &batch, &user, &opts));
     }
     let first = t1.elapsed().as_secs_f64();
+    if std::env::var_os("COUNTS").is_some() {
+        use std::sync::atomic::Ordering::Relaxed;
+        eprintln!("evaluate {} fill {} beam {}", scour::repair::lost::CNT_EVAL.load(Relaxed), scour::repair::lost::CNT_FILL.load(Relaxed), scour::repair::lost::CNT_BEAM.load(Relaxed));
+    }
     {
         let w: Box<dyn Write> = match &args.out {
             Some(p) => Box::new(std::fs::File::create(p)?),
@@ -134,7 +135,7 @@ fn main() -> std::io::Result<()> {
             writeln!(w, "{o}")?;
         }
     }
-    if args.time {
+    if args.time && std::env::var_os("FAST_ONLY").is_none() {
         let bytes: usize = rows.iter().map(|r| r.1.len()).sum();
         let mut runs = vec![first];
         for _ in 1..args.repeat {
@@ -170,8 +171,17 @@ fn main() -> std::io::Result<()> {
         for (k, (b, t)) in &per_kind {
             eprintln!("  {k:<22} {:>8.1} MB/s  ({:.1} ms)", *b as f64 / 1e6 / t, t * 1e3);
         }
+    }
+    if args.time && std::env::var_os("SKIP_FAST").is_none() {
         // Fast path: clean rows repeated to >= 100 MB.
         let clean: Vec<&str> = rows.iter().filter(|r| r.2).map(|r| r.1.as_str()).collect();
+        if std::env::var_os("SHOW_SLOW").is_some() {
+            for t in &clean {
+                if !scour::repair::takes_fast_path(t, &opts) {
+                    eprintln!("slow: {:?}", &t[..t.len().min(300)]);
+                }
+            }
+        }
         if !clean.is_empty() {
             let one: usize = clean.iter().map(|t| t.len()).sum();
             let reps = (100_000_000 / one.max(1)) + 1;

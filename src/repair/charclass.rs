@@ -21,6 +21,9 @@ pub(crate) enum Script {
     Common,
 }
 
+/// Number of [`Script`] values.
+pub(crate) const SCRIPTS: usize = 13;
+
 /// The script of a letter; [`Script::Common`] for everything that is not a
 /// letter.
 pub(crate) fn script(c: char) -> Script {

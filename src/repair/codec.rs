@@ -41,17 +41,29 @@ const N: usize = CODECS.len();
 /// Per character: the byte it stands for in each code page (0 = none).
 type Row = [u8; N];
 
+/// What a character can be in the code pages: its bytes, and (one bit per
+/// code page) whether that byte is a UTF-8 lead byte or continuation byte.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Entry {
+    pub(crate) row: Row,
+    pub(crate) lead: u8,
+    pub(crate) cont: u8,
+}
+
 struct Tables {
     /// Per code page: which C1 controls (bit `b - 0x80`) it decodes to
     /// themselves (bytes it leaves undefined, or all of them for ISO-8859).
     native_c1: [u32; N],
-    /// Characters U+0080..U+05FF, indexed directly.
-    low: Vec<Row>,
-    /// Everything else, sorted by character.
-    high: Vec<(char, Row)>,
+    /// U+0080..U+05FF, indexed directly.
+    low: Vec<Entry>,
+    /// U+2000..U+25FF (punctuation, symbols, box drawing), indexed directly.
+    mid: Vec<Entry>,
+    /// The few others (Mac OS Roman's ligatures and Apple logo), sorted.
+    other: Vec<(char, Entry)>,
 }
 
 const LOW_END: u32 = 0x600;
+const MID: std::ops::Range<u32> = 0x2000..0x2600;
 
 fn high_table(codec: Codec) -> [char; 128] {
     let mut out = ['\0'; 128];
@@ -82,8 +94,9 @@ fn high_table(codec: Codec) -> [char; 128] {
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
-        let mut low = vec![[0u8; N]; (LOW_END - 0x80) as usize];
-        let mut high: Vec<(char, Row)> = Vec::new();
+        let mut low = vec![Entry::default(); (LOW_END - 0x80) as usize];
+        let mut mid = vec![Entry::default(); MID.len()];
+        let mut other: Vec<(char, Entry)> = Vec::new();
         let mut native_c1 = [0u32; N];
         for (k, &codec) in CODECS.iter().enumerate() {
             let t = high_table(codec);
@@ -95,19 +108,24 @@ fn tables() -> &'static Tables {
             }
             let mut set = |c: char, b: u8| {
                 let u = c as u32;
-                if (0x80..LOW_END).contains(&u) {
-                    let r = &mut low[(u - 0x80) as usize];
-                    if r[k] == 0 {
-                        r[k] = b;
-                    }
-                } else if let Some(e) = high.iter_mut().find(|e| e.0 == c) {
-                    if e.1[k] == 0 {
-                        e.1[k] = b;
-                    }
+                let e = if (0x80..LOW_END).contains(&u) {
+                    &mut low[(u - 0x80) as usize]
+                } else if MID.contains(&u) {
+                    &mut mid[(u - MID.start) as usize]
+                } else if let Some(i) = other.iter().position(|e| e.0 == c) {
+                    &mut other[i].1
                 } else {
-                    let mut r = [0u8; N];
-                    r[k] = b;
-                    high.push((c, r));
+                    other.push((c, Entry::default()));
+                    &mut other.last_mut().unwrap().1
+                };
+                if e.row[k] == 0 {
+                    e.row[k] = b;
+                    if lead_len(b).is_some() {
+                        e.lead |= 1 << k;
+                    }
+                    if is_cont(b) {
+                        e.cont |= 1 << k;
+                    }
                 }
             };
             for (i, &c) in t.iter().enumerate() {
@@ -119,9 +137,29 @@ fn tables() -> &'static Tables {
                 set(char::from_u32(0x80 + u32::from(i)).unwrap(), 0x80 + i);
             }
         }
-        high.sort_by_key(|e| e.0);
-        Tables { native_c1, low, high }
+        other.sort_by_key(|e| e.0);
+        Tables { native_c1, low, mid, other }
     })
+}
+
+/// The code-page entry of a non-ASCII character, if any code page has it.
+#[inline]
+pub(crate) fn entry(c: char) -> Option<Entry> {
+    let u = c as u32;
+    if u < 0x80 {
+        return None;
+    }
+    let t = tables();
+    if u < LOW_END {
+        return Some(t.low[(u - 0x80) as usize]);
+    }
+    if MID.contains(&u) {
+        return Some(t.mid[(u - MID.start) as usize]);
+    }
+    if u < 0xF8FF {
+        return None;
+    }
+    t.other.binary_search_by_key(&c, |e| e.0).ok().map(|i| t.other[i].1)
 }
 
 /// The bytes `c` stands for in every code page (0 where it has none).
@@ -132,14 +170,7 @@ pub(crate) fn bytes_of(c: char) -> Row {
     if u < 0x80 {
         return [u as u8; N];
     }
-    let t = tables();
-    if u < LOW_END {
-        return t.low[(u - 0x80) as usize];
-    }
-    match t.high.binary_search_by_key(&c, |e| e.0) {
-        Ok(i) => t.high[i].1,
-        Err(_) => [0; N],
-    }
+    entry(c).map_or([0; N], |e| e.row)
 }
 
 /// The byte `c` stands for in code page number `k` (an index into
@@ -177,15 +208,10 @@ pub(crate) fn is_cont(b: u8) -> bool {
 /// same table. The fast path's test for possible mojibake.
 #[inline]
 pub(crate) fn suspicious_pair(a: char, b: char) -> bool {
-    if (a as u32) < 0xA0 && (a as u32) >= 0x80 {
-        return false;
+    match (entry(a), entry(b)) {
+        (Some(x), Some(y)) => x.lead & y.cont != 0,
+        _ => false,
     }
-    let ra = bytes_of(a);
-    if ra.iter().all(|&x| lead_len(x).is_none()) {
-        return false;
-    }
-    let rb = bytes_of(b);
-    ra.iter().zip(rb.iter()).any(|(&x, &y)| lead_len(x).is_some() && is_cont(y))
 }
 
 /// Whether C1 control `c` is what code page `k` itself decodes its byte to
@@ -198,7 +224,7 @@ pub(crate) fn native_c1(c: char, k: usize) -> bool {
 /// Whether `c` is a lead byte in some code page.
 #[inline]
 pub(crate) fn maybe_lead(c: char) -> bool {
-    (c as u32) >= 0xA0 && bytes_of(c).iter().any(|&x| lead_len(x).is_some())
+    entry(c).is_some_and(|e| e.lead != 0)
 }
 
 /// The Windows-1252 character for a C1 control's byte, if 1252 defines one

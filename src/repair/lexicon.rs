@@ -7,8 +7,7 @@
 //! n-gram model for words no lexicon knows) is derived from the counts on
 //! first use and cached.
 
-use super::fasthash::{FastMap, FastSet};
-use std::collections::HashMap;
+use super::fasthash::FastMap;
 use std::io::BufRead;
 use std::sync::OnceLock;
 
@@ -35,43 +34,58 @@ pub(crate) const BLANK: char = '\u{1}';
 /// learned, never on order.
 #[derive(Debug, Default)]
 pub struct Lexicon {
-    words: HashMap<Box<str>, u64>,
+    /// Words as spelled.
+    words: FastMap<Box<str>, u64>,
+    /// Words lower-cased (typewriter apostrophe folded to ’).
+    lower: FastMap<Box<str>, u64>,
+    /// Sum of all counts.
+    tokens: u64,
     /// For short ASCII function words ("und", "que", "the"): how often each
     /// non-ASCII character occurs in the texts that use them. Summed over a
     /// damaged paragraph's function words this says which accents and which
     /// quotes its language uses.
-    profiles: HashMap<Box<str>, HashMap<char, u32>>,
+    profiles: FastMap<Box<str>, FastMap<char, u32>>,
     derived: OnceLock<Derived>,
 }
 
 /// Indexes built from the counts on first use.
 #[derive(Debug, Default)]
 pub(crate) struct Derived {
-    /// Lower-cased word → total count over its spellings.
-    pub(crate) lower: FastMap<Box<str>, u64>,
-    /// Shape with each non-ASCII character blanked once → lower-cased words.
+    /// Shape with each non-ASCII character blanked once → lower-cased words
+    /// with counts, most frequent first.
     pub(crate) by_char_shape: FastMap<Box<str>, Vec<(Box<str>, u64)>>,
     /// Shape with each non-ASCII character blanked once per UTF-8 byte.
     pub(crate) by_byte_shape: FastMap<Box<str>, Vec<(Box<str>, u64)>>,
-    /// Lower-cased word → its most frequent spelling, for words whose
-    /// spelling is not all lower case.
+    /// Lower-cased word → its most frequent spelling, for words usually
+    /// spelled with capitals.
     pub(crate) cased: FastMap<Box<str>, Box<str>>,
-    /// Character n-gram counts (by word type), keyed by [`gram_key`].
-    pub(crate) grams: FastMap<u128, u32>,
-    /// Whether `grams` was built (large enough lexicon).
+    /// ln P(last character | the ones before) for every n-gram of word
+    /// types (with word boundaries), keyed by [`gram_key`].
+    pub(crate) logp: FastMap<u128, f32>,
+    /// Whether `logp` was built (large enough lexicon).
     pub(crate) has_model: bool,
-    /// Sum of all word counts.
-    pub(crate) tokens: u64,
-    /// Non-ASCII characters that occur in words, lower-cased, with counts.
+    /// Non-ASCII characters that occur in words, lower-cased, most frequent
+    /// first.
     pub(crate) alphabet: Vec<(char, u64)>,
-    /// Letters and the apostrophe that follow / precede each character.
-    pub(crate) next_of: FastMap<char, FastSet<char>>,
+    /// Non-ASCII word characters seen right after each character, most
+    /// frequent first.
+    pub(crate) follow: FastMap<char, Vec<char>>,
+    /// Non-ASCII word characters seen right before each character.
+    pub(crate) precede: FastMap<char, Vec<char>>,
+    /// Profiles normalised to shares, largest first.
+    pub(crate) profiles: FastMap<Box<str>, Vec<(char, f32)>>,
 }
 
 impl Clone for Lexicon {
     /// Clones the counts; derived indexes are rebuilt on first use.
     fn clone(&self) -> Self {
-        Lexicon { words: self.words.clone(), profiles: self.profiles.clone(), derived: OnceLock::new() }
+        Lexicon {
+            words: self.words.clone(),
+            lower: self.lower.clone(),
+            tokens: self.tokens,
+            profiles: self.profiles.clone(),
+            derived: OnceLock::new(),
+        }
     }
 }
 
@@ -81,15 +95,39 @@ impl Lexicon {
         Self::default()
     }
 
+    fn add(&mut self, w: &str, n: u64) {
+        *self.words.entry(w.into()).or_default() += n;
+        let lw = lower(w);
+        *self.lower.entry(lw.into()).or_default() += n;
+        self.tokens += n;
+    }
+
     /// Add the intact words of `text`. Mojibake and HTML entities are
     /// repaired first (a mojibaked paragraph is full of good words once
     /// decoded); words touching `?` or U+FFFD in a paragraph that shows
     /// lost-character damage, and words that still look like mojibake, are
     /// skipped, so the lexicon only holds words as they were written.
     pub fn learn(&mut self, text: &str) {
+        self.learn_inner(text, true);
+    }
+
+    /// The lexicon of one document: its intact words, learned as
+    /// [`Lexicon::learn`] does but without the language profiles (the
+    /// restorer takes those from the batch lexicon), so building one per
+    /// document is cheap.
+    pub fn of_document(text: &str) -> Lexicon {
+        let mut l = Lexicon::new();
+        let words = text.len() / 6 + 1;
+        l.words.reserve(words);
+        l.lower.reserve(words);
+        l.learn_inner(text, false);
+        l
+    }
+
+    fn learn_inner(&mut self, text: &str, profiles: bool) {
         let fixed = super::prepare_for_learning(text);
         let text = fixed.as_deref().unwrap_or(text);
-        let damaged = super::lost::looks_damaged(text);
+        let damaged = text.contains('\u{fffd}') || super::lost::looks_damaged(text);
         let mut seen_profile_words: Vec<Box<str>> = Vec::new();
         for (w, start, end) in words_with_pos(text) {
             let bytes = text.as_bytes();
@@ -99,7 +137,7 @@ impl Lexicon {
             };
             let before_mark = start > 0 && touches(prev_char_start(text, start));
             let after_mark = end < bytes.len() && touches(end);
-            if (before_mark || after_mark) && (damaged || text.contains('\u{fffd}')) {
+            if (before_mark || after_mark) && damaged {
                 continue;
             }
             if after_mark && text[end..].starts_with("??") {
@@ -111,13 +149,13 @@ impl Lexicon {
             if !w.is_ascii() && super::mojibake::may_have_mojibake(w) {
                 continue;
             }
-            *self.words.entry(w.into()).or_default() += 1;
-            if w.is_ascii() && w.len() <= MAX_PROFILE_WORD && w.chars().all(|c| c.is_ascii_alphabetic()) {
+            self.add(w, 1);
+            if profiles && w.is_ascii() && w.len() <= MAX_PROFILE_WORD && w.chars().all(|c| c.is_ascii_alphabetic()) {
                 seen_profile_words.push(w.to_ascii_lowercase().into());
             }
         }
         if !seen_profile_words.is_empty() {
-            let mut chars: HashMap<char, u32> = HashMap::new();
+            let mut chars: FastMap<char, u32> = FastMap::default();
             for c in text.chars() {
                 if !c.is_ascii() && c != '\u{fffd}' {
                     let e = chars.entry(lower_char(c)).or_default();
@@ -144,6 +182,10 @@ impl Lexicon {
         for (w, n) in &other.words {
             *self.words.entry(w.clone()).or_default() += n;
         }
+        for (w, n) in &other.lower {
+            *self.lower.entry(w.clone()).or_default() += n;
+        }
+        self.tokens += other.tokens;
         for (w, p) in &other.profiles {
             let mine = self.profiles.entry(w.clone()).or_default();
             for (&c, &n) in p {
@@ -167,7 +209,7 @@ impl Lexicon {
             if !w.chars().all(|c| c.is_alphanumeric() || c == '’' || c == '\'') {
                 continue;
             }
-            *lex.words.entry(w.into()).or_default() += 1;
+            lex.add(w, 1);
         }
         Ok(lex)
     }
@@ -187,23 +229,32 @@ impl Lexicon {
         self.words.get(word).copied().unwrap_or(0)
     }
 
-    pub(crate) fn profile(&self, word: &str) -> Option<&HashMap<char, u32>> {
-        self.profiles.get(word)
+    /// How often `lw` (lower-cased) was seen in any spelling.
+    pub(crate) fn count_lower(&self, lw: &str) -> u64 {
+        self.lower.get(lw).copied().unwrap_or(0)
+    }
+
+    /// Sum of all counts.
+    pub(crate) fn tokens(&self) -> u64 {
+        self.tokens
+    }
+
+    /// Whether this lexicon is large enough to carry a character model.
+    pub(crate) fn is_large(&self) -> bool {
+        self.lower.len() >= MIN_MODEL_WORDS
     }
 
     pub(crate) fn derived(&self) -> &Derived {
-        self.derived.get_or_init(|| Derived::build(&self.words))
+        self.derived.get_or_init(|| Derived::build(self))
     }
 }
 
 impl Derived {
-    fn build(words: &HashMap<Box<str>, u64>) -> Derived {
+    fn build(lex: &Lexicon) -> Derived {
         let mut d = Derived::default();
         let mut spellings: FastMap<Box<str>, (Box<str>, u64)> = FastMap::default();
-        for (w, &n) in words {
-            d.tokens += n;
+        for (w, &n) in &lex.words {
             let lw = lower(w);
-            *d.lower.entry(lw.as_str().into()).or_default() += n;
             if lw.as_str() != &**w {
                 let e = spellings.entry(lw.as_str().into()).or_insert_with(|| (w.clone(), 0));
                 // Most frequent spelling; ties to the lexicographically first.
@@ -215,13 +266,13 @@ impl Derived {
         // A spelling only stands for the word when it is more common than
         // the lower-case one.
         for (lw, (sp, n)) in spellings {
-            let lower_n = words.get(&lw).copied().unwrap_or(0);
+            let lower_n = lex.words.get(&lw).copied().unwrap_or(0);
             if n > lower_n {
                 d.cased.insert(lw, sp);
             }
         }
         let mut alphabet: FastMap<char, u64> = FastMap::default();
-        for (lw, &n) in &d.lower {
+        for (lw, &n) in &lex.lower {
             if lw.is_ascii() {
                 continue;
             }
@@ -248,10 +299,22 @@ impl Derived {
         let mut alphabet: Vec<(char, u64)> = alphabet.into_iter().collect();
         alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         d.alphabet = alphabet;
-        if d.lower.len() >= MIN_MODEL_WORDS {
+        for (w, p) in &lex.profiles {
+            let tot: u32 = p.values().sum();
+            if tot == 0 {
+                continue;
+            }
+            let mut v: Vec<(char, f32)> = p.iter().map(|(&c, &n)| (c, n as f32 / tot as f32)).collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(PROFILE_TOP);
+            d.profiles.insert(w.clone(), v);
+        }
+        if lex.is_large() {
             d.has_model = true;
+            let mut grams: FastMap<u128, u32> = FastMap::default();
+            let mut bigrams: FastMap<(char, char), u32> = FastMap::default();
             let mut buf: Vec<char> = Vec::with_capacity(48);
-            for lw in d.lower.keys() {
+            for lw in lex.lower.keys() {
                 buf.clear();
                 buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
                 buf.extend(lw.chars());
@@ -259,15 +322,38 @@ impl Derived {
                 for i in ORDER - 1..buf.len() {
                     for n in 1..=ORDER {
                         let g = &buf[i + 1 - n..=i];
-                        *d.grams.entry(gram_key(g)).or_default() += 1;
-                        // Context totals, keyed with a flag bit.
-                        *d.grams.entry(gram_key(&g[..n - 1]) | CTX_FLAG).or_default() += 1;
+                        *grams.entry(gram_key(g)).or_default() += 1;
+                        *grams.entry(gram_key(&g[..n - 1]) | CTX_FLAG).or_default() += 1;
                     }
                     let (a, b) = (buf[i - 1], buf[i]);
-                    if a != BOW && b != EOW {
-                        d.next_of.entry(a).or_default().insert(b);
-                        d.next_of.entry(b).or_default().insert(prev_marker(a));
+                    if a != BOW && b != EOW && (!a.is_ascii() || !b.is_ascii()) {
+                        *bigrams.entry((a, b)).or_default() += 1;
                     }
+                }
+            }
+            d.logp.reserve(grams.len() / 2);
+            for (&k, &n) in &grams {
+                if k & CTX_FLAG != 0 {
+                    continue;
+                }
+                let den = grams.get(&(context_key(k) | CTX_FLAG)).copied().unwrap_or(n).max(n);
+                d.logp.insert(k, (n as f32 / den as f32).ln());
+            }
+            let mut follow: FastMap<char, Vec<(char, u32)>> = FastMap::default();
+            let mut precede: FastMap<char, Vec<(char, u32)>> = FastMap::default();
+            for (&(a, b), &n) in &bigrams {
+                if !b.is_ascii() && (b.is_alphabetic() || b == '’') {
+                    follow.entry(a).or_default().push((b, n));
+                }
+                if !a.is_ascii() && (a.is_alphabetic() || a == '’') {
+                    precede.entry(b).or_default().push((a, n));
+                }
+            }
+            for (m, out) in [(follow, &mut d.follow), (precede, &mut d.precede)] {
+                for (c, mut v) in m {
+                    v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+                    v.truncate(NEIGHBOURS);
+                    out.insert(c, v.into_iter().map(|x| x.0).collect());
                 }
             }
         }
@@ -275,22 +361,32 @@ impl Derived {
     }
 }
 
-/// In `next_of`, predecessors are stored under a shifted code so one map
-/// holds both directions.
-pub(crate) fn prev_marker(c: char) -> char {
-    char::from_u32(c as u32 | 0x10_0000).unwrap_or(c)
-}
+/// Characters kept per normalised profile.
+const PROFILE_TOP: usize = 40;
+/// Characters kept per neighbour list.
+const NEIGHBOURS: usize = 24;
 
-pub(crate) const CTX_FLAG: u128 = 1 << 127;
+/// Marks a context total in the counting map.
+const CTX_FLAG: u128 = 1 << 127;
 
-/// Key of an n-gram of at most [`ORDER`] characters.
+/// Key of an n-gram of at most [`ORDER`] characters: its length in the
+/// bits from `21 * ORDER` up, the characters 21 bits each, last character
+/// lowest.
 #[inline]
 pub(crate) fn gram_key(g: &[char]) -> u128 {
-    let mut k: u128 = g.len() as u128;
+    let mut k: u128 = 0;
     for &c in g {
         k = (k << 21) | c as u128;
     }
-    k
+    k | ((g.len() as u128) << (21 * ORDER))
+}
+
+/// The key of an n-gram without its last character.
+#[inline]
+fn context_key(k: u128) -> u128 {
+    let len = (k >> (21 * ORDER)) as usize;
+    let chars = k & ((1u128 << (21 * ORDER)) - 1);
+    (chars >> 21) | (((len - 1) as u128) << (21 * ORDER))
 }
 
 /// The words of `text` with their byte ranges: runs of letters, digits and

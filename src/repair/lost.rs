@@ -28,9 +28,12 @@
 
 use super::charclass::is_wordish;
 use super::fasthash::FastMap;
-use super::lexicon::{gram_key, lower, lower_char, prev_marker, Derived, Lexicon, BLANK, BOW, CTX_FLAG, EOW, ORDER};
+use super::lexicon::{lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
 use std::cell::RefCell;
 
+pub static CNT_FILL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+pub static CNT_EVAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+pub static CNT_BEAM: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 const QM: char = '?';
 const FFFD: char = '\u{fffd}';
 /// Pseudo-mark: a `?` in a text that kept its Latin-1 characters.
@@ -165,27 +168,28 @@ fn side(c: Option<char>) -> Side {
 
 /// The lexicons, with what the restorer asks of them.
 struct Model<'a> {
-    derived: Vec<&'a Derived>,
-    /// Whether any lexicon has an n-gram model.
-    has_model: bool,
+    lexicons: &'a [&'a Lexicon],
+    /// Indexes of the lexicons that supply candidates (the large ones, or
+    /// all when none is large).
+    shapes: Vec<&'a Derived>,
+    /// The character model: the largest lexicon's.
+    main: Option<&'a Derived>,
     /// Candidate non-ASCII characters for a blank, most frequent first.
     alphabet: Vec<char>,
     prior: FastMap<char, f32>,
     prior_total: f32,
     /// Word tokens counted by all lexicons.
     tokens: u64,
-    fill_cache: RefCell<FastMap<String, Option<Fill>>>,
+    fill_cache: RefCell<FastMap<u64, Option<Fill>>>,
+    score_cache: RefCell<FastMap<u64, f32>>,
 }
 
 /// The best restoration of one word pattern.
 #[derive(Clone, Debug)]
 struct Fill {
-    /// The lower-cased word.
-    word: Vec<char>,
     /// The characters that went into the blanks, in order.
     slots: Vec<char>,
     score: f32,
-    known: bool,
 }
 
 /// Weight of the language prior against the n-gram model.
@@ -204,48 +208,88 @@ const KEEP_DAMAGE: f32 = -8.0;
 const WORD_WEIGHT: f32 = 0.35;
 /// Backoff penalty of the n-gram model (stupid backoff).
 const BACKOFF: f32 = -0.9;
+/// Known words tried per shape.
+const SHAPE_CANDIDATES: usize = 16;
+/// Candidates tried per blank.
+const CANDIDATES: usize = 12;
+
+fn hash_of<T: std::hash::Hash>(t: T) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<super::fasthash::FastHasher>::default().hash_one(t)
+}
 
 impl<'a> Model<'a> {
     fn new(lexicons: &'a [&'a Lexicon], chars: &[char]) -> Self {
-        let derived: Vec<&Derived> = lexicons.iter().map(|l| l.derived()).collect();
-        let has_model = derived.iter().any(|d| d.has_model);
-        let mut counts: FastMap<char, u64> = FastMap::default();
-        for d in &derived {
-            for &(c, n) in &d.alphabet {
-                *counts.entry(c).or_default() += n;
+        let large: Vec<&Lexicon> = lexicons.iter().copied().filter(|l| l.is_large()).collect();
+        let shape_lex: Vec<&Lexicon> = if large.is_empty() { lexicons.to_vec() } else { large };
+        let shapes: Vec<&Derived> = shape_lex.iter().map(|l| l.derived()).collect();
+        let main = shapes.iter().copied().filter(|d| d.has_model).max_by_key(|d| d.logp.len());
+        let alphabet: Vec<char> = match main {
+            Some(d) => d.alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect(),
+            None => {
+                let mut counts: FastMap<char, u64> = FastMap::default();
+                for d in &shapes {
+                    for &(c, n) in &d.alphabet {
+                        *counts.entry(c).or_default() += n;
+                    }
+                }
+                let mut v: Vec<(char, u64)> = counts.into_iter().filter(|&(c, _)| lower_char(c) == c).collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                v.into_iter().map(|x| x.0).collect()
             }
-        }
-        let mut alphabet: Vec<(char, u64)> = counts.into_iter().filter(|&(c, n)| n >= 2 && lower_char(c) == c).collect();
-        alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let alphabet = alphabet.into_iter().map(|x| x.0).collect();
+        };
         // The language prior: the characters that the texts using this
         // paragraph's function words contain.
         let mut prior: FastMap<char, f32> = FastMap::default();
-        let text: String = chars.iter().collect();
-        let mut seen: Vec<String> = Vec::new();
-        for (w, _, _) in super::lexicon::words_with_pos(&text) {
-            if w.len() <= 4 && w.chars().all(|c| c.is_ascii_alphabetic()) {
-                let lw = w.to_ascii_lowercase();
-                if seen.contains(&lw) {
-                    continue;
+        let mut seen: Vec<[u8; 4]> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii_alphabetic() || i > 0 && is_wordish(chars[i - 1]) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_alphabetic() {
+                j += 1;
+            }
+            let len = j - i;
+            let ends_word = j == chars.len() || !is_wordish(chars[j]) && chars[j] != QM;
+            if len <= 4 && ends_word {
+                let mut key = [0u8; 4];
+                for (k, c) in chars[i..j].iter().enumerate() {
+                    key[k] = c.to_ascii_lowercase() as u8;
                 }
-                for l in lexicons {
-                    if let Some(p) = l.profile(&lw) {
-                        let tot: u32 = p.values().sum();
-                        if tot == 0 {
-                            continue;
-                        }
-                        for (&c, &n) in p {
-                            *prior.entry(c).or_default() += n as f32 / tot as f32;
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    let w = std::str::from_utf8(&key[..len]).unwrap_or("");
+                    for d in &shapes {
+                        if let Some(p) = d.profiles.get(w) {
+                            for &(c, share) in p {
+                                *prior.entry(c).or_default() += share;
+                            }
                         }
                     }
                 }
-                seen.push(lw);
             }
+            i = j;
         }
         let prior_total = prior.values().sum();
-        let tokens = derived.iter().map(|d| d.tokens).sum();
-        Model { derived, has_model, alphabet, prior, prior_total, tokens, fill_cache: RefCell::new(FastMap::default()) }
+        let tokens = lexicons.iter().map(|l| l.tokens()).sum();
+        Model {
+            lexicons,
+            shapes,
+            main,
+            alphabet,
+            prior,
+            prior_total,
+            tokens,
+            fill_cache: RefCell::new(FastMap::default()),
+            score_cache: RefCell::new(FastMap::default()),
+        }
+    }
+
+    fn has_model(&self) -> bool {
+        self.main.is_some()
     }
 
     /// Share of `c` among the non-ASCII characters of texts like this one.
@@ -264,39 +308,28 @@ impl<'a> Model<'a> {
     }
 
     fn count_lower(&self, w: &str) -> u64 {
-        self.derived.iter().map(|d| d.lower.get(w).copied().unwrap_or(0)).sum()
+        self.lexicons.iter().map(|l| l.count_lower(w)).sum()
     }
 
     fn cased(&self, w: &str) -> Option<&str> {
-        self.derived.iter().find_map(|d| d.cased.get(w).map(|s| &**s))
+        self.shapes.iter().find_map(|d| d.cased.get(w).map(|s| &**s))
     }
 
+    /// ln P(c | the ORDER-1 characters before it), stupid backoff.
     #[inline]
-    fn gram(&self, key: u128) -> u64 {
-        let mut n = 0u64;
-        for d in &self.derived {
-            if d.has_model {
-                n += u64::from(d.grams.get(&key).copied().unwrap_or(0));
-            }
-        }
-        n
-    }
-
-    /// ln P(c | the ORDER-1 characters before it).
     fn logp(&self, ctx: &[char], c: char) -> f32 {
-        let mut pen = 0.0;
+        let Some(d) = self.main else { return NO_MODEL_PER_CHAR };
         let max = ctx.len().min(ORDER - 1);
+        let mut pen = 0.0;
         for n in (0..=max).rev() {
             let h = &ctx[ctx.len() - n..];
-            let mut key = (n + 1) as u128;
+            let mut key: u128 = 0;
             for &x in h {
                 key = (key << 21) | x as u128;
             }
-            key = (key << 21) | c as u128;
-            let num = self.gram(key);
-            if num > 0 {
-                let den = self.gram(gram_key(h) | CTX_FLAG).max(num);
-                return (num as f32 / den as f32).ln() + pen;
+            key = ((key << 21) | c as u128) | (((n + 1) as u128) << (21 * ORDER));
+            if let Some(&lp) = d.logp.get(&key) {
+                return lp + pen;
             }
             pen += BACKOFF;
         }
@@ -305,12 +338,15 @@ impl<'a> Model<'a> {
 
     /// ln P(word) under the character model (word boundaries included).
     fn word_logp(&self, w: &[char]) -> f32 {
-        let mut buf: Vec<char> = Vec::with_capacity(w.len() + ORDER);
-        buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
-        buf.extend_from_slice(w);
-        buf.push(EOW);
+        if self.main.is_none() {
+            return NO_MODEL_PER_CHAR * (w.len() + 1) as f32;
+        }
+        let mut buf = [BOW; 64];
+        let n = w.len().min(64 - ORDER);
+        buf[ORDER - 1..ORDER - 1 + n].copy_from_slice(&w[..n]);
+        buf[ORDER - 1 + n] = EOW;
         let mut s = 0.0;
-        for i in ORDER - 1..buf.len() {
+        for i in ORDER - 1..=ORDER - 1 + n {
             s += self.logp(&buf[i + 1 - ORDER..i], buf[i]);
         }
         s
@@ -322,16 +358,22 @@ impl<'a> Model<'a> {
         if w.iter().all(|c| c.is_numeric()) {
             return -4.0;
         }
+        let key = hash_of(w);
+        if let Some(&s) = self.score_cache.borrow().get(&key) {
+            return s;
+        }
         let s: String = w.iter().collect();
         let n = self.count_lower(&s);
-        let novel = (1.0 - KNOWN_WEIGHT).ln()
-            + if self.has_model { self.word_logp(w) } else { NO_MODEL_PER_CHAR * (w.len() + 1) as f32 };
-        if n == 0 || self.tokens == 0 {
-            return novel;
-        }
-        let known = (KNOWN_WEIGHT * n as f32 / self.tokens as f32).ln();
-        let (a, b) = if known > novel { (known, novel) } else { (novel, known) };
-        a + (b - a).exp().ln_1p()
+        let novel = (1.0 - KNOWN_WEIGHT).ln() + self.word_logp(w);
+        let score = if n == 0 || self.tokens == 0 {
+            novel
+        } else {
+            let known = (KNOWN_WEIGHT * n as f32 / self.tokens as f32).ln();
+            let (a, b) = if known > novel { (known, novel) } else { (novel, known) };
+            a + (b - a).exp().ln_1p()
+        };
+        self.score_cache.borrow_mut().insert(key, score);
+        score
     }
 
     /// Whether `c` may fill a blank of `bytes` UTF-8 bytes (`0` = any) for
@@ -358,14 +400,7 @@ impl<'a> Model<'a> {
     /// The best way to fill the blanks of `pattern` (lower-cased word
     /// characters, [`Unit::Blank`] for a lost character).
     fn fill(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
-        let key: String = pattern
-            .iter()
-            .map(|u| match u {
-                Unit::Char(c) => *c,
-                Unit::Blank(b) => char::from_u32(0xE000 + *b as u32).unwrap(),
-            })
-            .chain(std::iter::once(mark))
-            .collect();
+        let key = hash_of((pattern, mark));
         if let Some(f) = self.fill_cache.borrow().get(&key) {
             return f.clone();
         }
@@ -374,13 +409,24 @@ impl<'a> Model<'a> {
         f
     }
 
+    /// The score of [`Model::fill`] alone.
+    fn fill_score(&self, pattern: &[Unit], mark: char) -> Option<f32> {
+        let key = hash_of((pattern, mark));
+        if let Some(f) = self.fill_cache.borrow().get(&key) {
+            return f.as_ref().map(|f| f.score);
+        }
+        let f = self.fill_uncached(pattern, mark);
+        let score = f.as_ref().map(|f| f.score);
+        self.fill_cache.borrow_mut().insert(key, f);
+        score
+    }
+
     fn fill_uncached(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        CNT_FILL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let nblanks = pattern.iter().filter(|u| matches!(u, Unit::Blank(_))).count();
         if nblanks == 0 {
             let w: Vec<char> = pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }).collect();
-            let s: String = w.iter().collect();
-            let n = self.count_lower(&s);
-            return Some(Fill { score: self.word_score(&w), word: w, slots: Vec::new(), known: n > 0 });
+            return Some(Fill { score: self.word_score(&w), slots: Vec::new() });
         }
         // 1. Known words of the same shape.
         let per_byte = pattern.iter().any(|u| matches!(u, Unit::Blank(b) if *b > 0));
@@ -395,47 +441,43 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        let mut best: Option<(f32, Vec<char>, Vec<char>, u64)> = None;
-        let mut cands: FastMap<&str, u64> = FastMap::default();
-        for d in &self.derived {
+        let blank_bytes: Vec<usize> =
+            pattern.iter().filter_map(|u| if let Unit::Blank(b) = u { Some(*b) } else { None }).collect();
+        let mut best: Option<(f32, &str, Vec<char>)> = None;
+        for d in &self.shapes {
             let idx = if per_byte { &d.by_byte_shape } else { &d.by_char_shape };
-            if let Some(v) = idx.get(shape.as_str()) {
-                for (w, n) in v {
-                    *cands.entry(w).or_default() += n;
+            let Some(v) = idx.get(shape.as_str()) else { continue };
+            // Most frequent first: the prior can lift a rarer word, not one
+            // from the long tail.
+            for (w, _) in v.iter().take(SHAPE_CANDIDATES) {
+                // The characters in the blanks.
+                let slots: Vec<char> = w.chars().filter(|c| !c.is_ascii()).collect();
+                let ok = if per_byte {
+                    slots.iter().all(|&c| Self::slot_ok(c, 0, mark))
+                } else {
+                    slots.len() == nblanks && slots.iter().zip(&blank_bytes).all(|(&c, &b)| Self::slot_ok(c, b, mark))
+                };
+                if !ok {
+                    continue;
+                }
+                let n = self.count_lower(w);
+                let prior: f32 = slots.iter().map(|&c| self.prior_ln(c)).sum();
+                let score = (n.max(1) as f32).ln() + PRIOR_WEIGHT * prior;
+                let better = match &best {
+                    None => true,
+                    Some(b) => score > b.0 || score == b.0 && &**w < b.1,
+                };
+                if better {
+                    best = Some((score, w, slots));
                 }
             }
         }
-        let blank_bytes: Vec<usize> =
-            pattern.iter().filter_map(|u| if let Unit::Blank(b) = u { Some(*b) } else { None }).collect();
-        for (w, n) in cands {
+        if let Some((_, w, slots)) = best {
             let wc: Vec<char> = w.chars().collect();
-            // The characters in the blanks.
-            let slots: Vec<char> = wc.iter().copied().filter(|c| !c.is_ascii()).collect();
-            if !per_byte && slots.len() != nblanks {
-                continue;
-            }
-            if !per_byte && !slots.iter().zip(&blank_bytes).all(|(&c, &b)| Self::slot_ok(c, b, mark)) {
-                continue;
-            }
-            if per_byte && !slots.iter().all(|&c| Self::slot_ok(c, 0, mark)) {
-                continue;
-            }
-            let prior: f32 = slots.iter().map(|&c| self.prior_ln(c)).sum();
-            let score = (n as f32).ln() + PRIOR_WEIGHT * prior;
-            let better = match &best {
-                None => true,
-                Some(b) => score > b.0 || score == b.0 && wc < b.1,
-            };
-            if better {
-                best = Some((score, wc, slots, n));
-            }
-        }
-        if let Some((_, w, slots, _)) = best {
-            let score = self.word_score(&w);
-            return Some(Fill { word: w, slots, score, known: true });
+            return Some(Fill { score: self.word_score(&wc), slots });
         }
         // 2. The character model.
-        if !self.has_model {
+        if !self.has_model() {
             return None;
         }
         self.model_fill(pattern, mark)
@@ -481,27 +523,49 @@ impl<'a> Model<'a> {
         best
     }
 
+    /// Left-to-right beam over the blanks, scoring each candidate only by
+    /// the n-gram terms it changes.
     fn beam(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
-        const WIDTH: usize = 6;
+        CNT_BEAM.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        const WIDTH: usize = 4;
         let blanks: Vec<usize> =
             pattern.iter().enumerate().filter(|(_, u)| matches!(u, Unit::Blank(_))).map(|(i, _)| i).collect();
-        let base: Vec<char> = pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }).collect();
-        // (word so far, prior sum)
-        let mut beam: Vec<(Vec<char>, f32, f32)> = vec![(base.clone(), 0.0, 0.0)];
+        let len = pattern.len();
+        let off = ORDER - 1;
+        let mut buf: Vec<char> = Vec::with_capacity(len + ORDER);
+        buf.extend(std::iter::repeat_n(BOW, off));
+        buf.extend(pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }));
+        buf.push(EOW);
+        let mut beam: Vec<(Vec<char>, f32)> = vec![(Vec::new(), 0.0)];
         for (bi, &pos) in blanks.iter().enumerate() {
             let Unit::Blank(bytes) = pattern[pos] else { unreachable!() };
-            let end = blanks.get(bi + 1).copied().unwrap_or(base.len() + 1);
-            let mut next: Vec<(Vec<char>, f32, f32)> = Vec::new();
-            for (w, _, pr) in &beam {
-                let prev = if pos > 0 { Some(w[pos - 1]) } else { None };
-                let nxt = base.get(pos + 1).copied().filter(|&c| c != BLANK);
-                for &c in self.candidates(prev, nxt, bytes, mark).iter() {
-                    let mut w2 = w.clone();
-                    w2[pos] = c;
-                    let pr2 = pr + self.prior_ln(c);
-                    let s = self.prefix_logp(&w2, end) + PRIOR_WEIGHT * pr2;
-                    next.push((w2, s, pr2));
+            let next_blank = blanks.get(bi + 1).copied().unwrap_or(usize::MAX);
+            let mut next: Vec<(Vec<char>, f32)> = Vec::new();
+            for (slots, sc) in &beam {
+                for (k, &c) in slots.iter().enumerate() {
+                    buf[blanks[k] + off] = c;
                 }
+                let prev = (pos > 0).then(|| buf[pos + off - 1]).filter(|&c| c != BLANK);
+                let nxt = match pattern.get(pos + 1) {
+                    Some(Unit::Char(c)) => Some(*c),
+                    Some(Unit::Blank(_)) => None,
+                    None => Some(EOW),
+                };
+                for c in self.candidates(prev, nxt, bytes, mark) {
+                    buf[pos + off] = c;
+                    let mut local = PRIOR_WEIGHT * self.prior_ln(c);
+                    let last = (pos + off).min(len);
+                    for j in pos..=last {
+                        if j >= next_blank {
+                            break;
+                        }
+                        local += self.logp(&buf[j..j + off], buf[j + off]);
+                    }
+                    let mut s2 = slots.clone();
+                    s2.push(c);
+                    next.push((s2, sc + local));
+                }
+                buf[pos + off] = BLANK;
             }
             next.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             next.truncate(WIDTH);
@@ -510,61 +574,51 @@ impl<'a> Model<'a> {
             }
             beam = next;
         }
-        let (w, _, pr) = beam.into_iter().next()?;
-        let slots: Vec<char> = blanks.iter().map(|&i| w[i]).collect();
-        let s: String = w.iter().collect();
-        let n = self.count_lower(&s);
-        let _ = pr;
-        let score = self.word_score(&w);
-        Some(Fill { word: w, slots, score, known: n > 0 })
-    }
-
-    /// ln P of the word's characters before position `end` (`len + 1`
-    /// includes the end of the word).
-    fn prefix_logp(&self, w: &[char], end: usize) -> f32 {
-        let mut buf: Vec<char> = Vec::with_capacity(w.len() + ORDER);
-        buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
-        buf.extend_from_slice(w);
-        buf.push(EOW);
-        let stop = (ORDER - 1 + end).min(buf.len());
-        let mut s = 0.0;
-        for i in ORDER - 1..stop {
-            s += self.logp(&buf[i + 1 - ORDER..i], buf[i]);
+        let (slots, _) = beam.into_iter().next()?;
+        for (k, &c) in slots.iter().enumerate() {
+            buf[blanks[k] + off] = c;
         }
-        s
+        let score = self.word_score(&buf[off..off + len]);
+        Some(Fill { slots, score })
     }
 
-    /// Characters that may fill a blank between `prev` and `next`.
+    /// Characters that may fill a blank between `prev` and `next`: those
+    /// the model has seen after `prev` and before `next` first.
     fn candidates(&self, prev: Option<char>, next: Option<char>, bytes: usize, mark: char) -> Vec<char> {
-        let mut out: Vec<char> = Vec::new();
-        let seen_after = |a: char, b: char| {
-            self.derived.iter().any(|d| d.next_of.get(&a).is_some_and(|s| s.contains(&b)))
-        };
-        for &c in &self.alphabet {
-            if !Self::slot_ok(c, bytes, mark) {
-                continue;
-            }
-            if !(c.is_alphabetic() || c == '’') {
-                continue;
-            }
-            let ok_prev = prev.is_none_or(|p| seen_after(p, c));
-            let ok_next = next.is_none_or(|n| seen_after(c, n) || seen_after(n, prev_marker(c)));
-            if ok_prev && ok_next {
+        let Some(d) = self.main else { return Vec::new() };
+        let ok = |c: char| (c.is_alphabetic() || c == '’') && Self::slot_ok(c, bytes, mark) && lower_char(c) == c;
+        let after: &[char] = prev.and_then(|p| d.follow.get(&p)).map_or(&[], |v| v.as_slice());
+        let before: &[char] = next.and_then(|n| d.precede.get(&n)).map_or(&[], |v| v.as_slice());
+        let mut out: Vec<char> = Vec::with_capacity(CANDIDATES);
+        for &c in after {
+            if before.contains(&c) && ok(c) {
                 out.push(c);
             }
-            if out.len() >= 24 {
-                break;
+        }
+        for (&a, &b) in after.iter().zip(before.iter()) {
+            for c in [a, b] {
+                if out.len() < CANDIDATES && !out.contains(&c) && ok(c) {
+                    out.push(c);
+                }
             }
         }
-        if out.is_empty() {
-            out = self
-                .alphabet
-                .iter()
-                .copied()
-                .filter(|&c| Self::slot_ok(c, bytes, mark) && (c.is_alphabetic() || c == '’'))
-                .take(12)
-                .collect();
+        let longer = if after.len() > before.len() { after } else { before };
+        for &c in longer.iter().skip(after.len().min(before.len())) {
+            if out.len() < CANDIDATES && !out.contains(&c) && ok(c) {
+                out.push(c);
+            }
         }
+        if out.len() < 4 {
+            for &c in &self.alphabet {
+                if out.len() >= 8 {
+                    break;
+                }
+                if !out.contains(&c) && ok(c) {
+                    out.push(c);
+                }
+            }
+        }
+        out.truncate(CANDIDATES);
         out
     }
 }
@@ -590,7 +644,7 @@ fn compositions(n: usize) -> Vec<Vec<usize>> {
 }
 
 /// One position of a word pattern.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Unit {
     Char(char),
     /// A lost character: its UTF-8 length in bytes, or 0 when unknown
@@ -690,6 +744,8 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
         q_damaged,
         q_latin1_kept: q_mode == Mode::PerChar && latin1_kept,
         f_dense: has_fffd && intact_non_ascii == 0,
+        last_closer: last_closer(&chars),
+        first_opener: first_opener(&chars),
     };
     let model = Model::new(lexicons, &chars);
     let style = Style::new(&model);
@@ -825,6 +881,9 @@ struct Para {
     /// U+FFFD throughout, no intact non-ASCII character: a wrong decoding
     /// of the whole text.
     f_dense: bool,
+    /// See [`last_closer`] and [`first_opener`].
+    last_closer: Option<usize>,
+    first_opener: Option<usize>,
 }
 
 /// Which quotes are open, to tell an opening from a closing one.
@@ -1118,8 +1177,8 @@ fn resolve_cluster(
                 };
                 camel || known(&a) && known(&b)
             };
-            let closer_after = has_closer_after(chars, r.end);
-            let opener_before = has_opener_before(chars, r.start);
+            let closer_after = para.last_closer.is_some_and(|p| p >= r.end);
+            let opener_before = para.first_opener.is_some_and(|p| p < r.start);
             if split_ok {
                 for (p, w) in punct_seqs(&pr, n, mode, st, quotes) {
                     let w = w + balance(&p, closer_after, opener_before, quotes);
@@ -1162,6 +1221,14 @@ fn resolve_cluster(
         }
         options.push(v);
     }
+    // A run with only two readings, kept damage or letters, is letters
+    // whenever any fill exists: leaving a lost character in a word never
+    // beats restoring it. Fixing those first keeps the enumeration small.
+    for o in options.iter_mut() {
+        if o.len() == 2 && matches!(o[0].0, Reading::Keep) && matches!(o[1].0, Reading::Letters(_)) && o[0].1 <= KEEP_DAMAGE {
+            o.remove(0);
+        }
+    }
     // Enumerate combinations (few runs per cluster); beyond the cap, decide
     // each run alone.
     let total: usize = options.iter().map(|o| o.len()).product();
@@ -1187,7 +1254,7 @@ fn resolve_cluster(
             for oi in 0..options[ri].len() {
                 let mut c = pick.clone();
                 c[ri] = oi;
-                if let Some((s, _)) = evaluate(chars, cs, ce, runs, &options, &c, model, para) {
+                if let Some((s, _)) = evaluate(chars, cs, ce, runs, &options, &c, model, para, false) {
                     if s > best.0 {
                         best = (s, oi);
                     }
@@ -1197,21 +1264,22 @@ fn resolve_cluster(
         }
         vec![pick]
     };
-    let mut best: Option<(f32, Vec<(usize, usize, String)>)> = None;
+    let mut best_pick: Option<(f32, &Vec<usize>)> = None;
     let debug = std::env::var_os("SCOUR_DEBUG").is_some();
     for c in &combos {
-        let ev = evaluate(chars, cs, ce, runs, &options, c, model, para);
+        let ev = evaluate(chars, cs, ce, runs, &options, c, model, para, debug);
         if debug {
             let cl: String = chars[cs..ce].iter().collect();
             let rd: Vec<String> = c.iter().enumerate().map(|(ri, &oi)| format!("{:?}", options[ri][oi])).collect();
             eprintln!("  {cl:?} {rd:?} -> {:?}", ev.as_ref().map(|x| (x.0, x.1.iter().map(|e| e.2.clone()).collect::<Vec<_>>())));
         }
-        if let Some((s, e)) = ev {
-            if best.as_ref().is_none_or(|b| s > b.0) {
-                best = Some((s, e));
+        if let Some((s, _)) = ev {
+            if best_pick.as_ref().is_none_or(|b| s > b.0) {
+                best_pick = Some((s, c));
             }
         }
     }
+    let best = best_pick.and_then(|(_, c)| evaluate(chars, cs, ce, runs, &options, c, model, para, true));
     if let Some((_, e)) = best {
         for (s, en, text) in e {
             for ch in text.chars() {
@@ -1256,29 +1324,29 @@ fn halves(chars: &[char], cs: usize, ce: usize, r: &Run) -> (String, String) {
     (lower(&chars[i..r.start].iter().collect::<String>()), b)
 }
 
-/// Whether a quote opened here could be closed later in the paragraph: an
-/// intact closing quote, or a damaged run at the end of a word.
-fn has_closer_after(chars: &[char], from: usize) -> bool {
-    let mut i = from;
+/// Where the last thing that could close a quote is: an intact closing
+/// quote, or a damaged run at the end of a word.
+fn last_closer(chars: &[char]) -> Option<usize> {
+    let mut last = None;
+    let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if matches!(c, '”' | '»' | '“' | '’') {
-            return true;
-        }
-        if (c == QM || c == FFFD) && i > from && !is_blank(chars[i - 1]) {
+            last = Some(i);
+        } else if (c == QM || c == FFFD) && i > 0 && !is_blank(chars[i - 1]) {
             let mut j = i;
             while j < chars.len() && chars[j] == c {
                 j += 1;
             }
-            if j == chars.len() || matches!(side(Some(chars[j])), Side::Edge | Side::Close) {
-                return true;
+            if j == chars.len() || matches!(side(Some(chars[j])), Side::Edge | Side::Close | Side::Spaced) {
+                last = Some(i);
             }
             i = j;
             continue;
         }
         i += 1;
     }
-    false
+    last
 }
 
 /// Quotes come in pairs: an opening quote nothing can close, or a closing
@@ -1296,29 +1364,29 @@ fn balance(p: &str, closer_after: bool, opener_before: bool, q: &QuoteState) -> 
     w
 }
 
-/// Whether something before `to` could have opened a quote: an intact
-/// opening quote or a damaged run at the start of a word.
-fn has_opener_before(chars: &[char], to: usize) -> bool {
+/// Where the first thing that could open a quote is: an intact opening
+/// quote or a damaged run at the start of a word.
+fn first_opener(chars: &[char]) -> Option<usize> {
     let mut i = 0;
-    while i < to {
+    while i < chars.len() {
         let c = chars[i];
         if matches!(c, '“' | '„' | '«' | '‘') {
-            return true;
+            return Some(i);
         }
         if (c == QM || c == FFFD) && (i == 0 || is_blank(chars[i - 1]) || matches!(chars[i - 1], '(' | '[')) {
             let mut j = i;
-            while j < to && chars[j] == c {
+            while j < chars.len() && chars[j] == c {
                 j += 1;
             }
-            if j < to && (chars[j].is_alphanumeric()) {
-                return true;
+            if j < chars.len() && chars[j].is_alphanumeric() {
+                return Some(i);
             }
             i = j.max(i + 1);
             continue;
         }
         i += 1;
     }
-    false
+    None
 }
 
 /// The lower-cased word just before run `r` (within its cluster).
@@ -1366,8 +1434,10 @@ fn evaluate(
     pick: &[usize],
     model: &Model,
     para: &Para,
+    want_edits: bool,
 ) -> Option<(f32, Vec<(usize, usize, String)>)> {
     let (q_mode, f_mode) = (para.q_mode, para.f_mode);
+    CNT_EVAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut score = 0.0f32;
     // Lay out the cluster as pieces.
     let mut pieces: Vec<Piece> = Vec::new();
@@ -1462,11 +1532,18 @@ fn evaluate(
                 }
             }
         }
-        let f = model.fill(&pattern, mark)?;
-        score += WORD_WEIGHT * f.score;
-        fills.push((s, f.slots.clone(), false));
+        if want_edits {
+            let f = model.fill(&pattern, mark)?;
+            score += WORD_WEIGHT * f.score;
+            fills.push((s, f.slots.clone(), false));
+        } else {
+            score += WORD_WEIGHT * model.fill_score(&pattern, mark)?;
+        }
     }
     let _ = touched_any;
+    if !want_edits {
+        return Some((score, Vec::new()));
+    }
     // Produce the text of each run.
     let mut slot_of: Vec<Option<char>> = vec![None; pieces.len()];
     for (s, slots, _) in &fills {

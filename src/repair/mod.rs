@@ -22,7 +22,7 @@ mod codec;
 mod entities;
 mod fasthash;
 mod lexicon;
-mod lost;
+pub mod lost;
 mod mojibake;
 mod typo;
 
@@ -209,8 +209,10 @@ pub(crate) fn prepare_for_learning(text: &str) -> Option<String> {
     }
 }
 
-/// The fast path: nothing any enabled step could act on. Scans bytes for
-/// the few ASCII triggers and looks at non-ASCII characters only.
+/// The fast path: nothing any enabled step could act on. One pass over the
+/// bytes: ASCII is skipped eight bytes at a time (checking for control
+/// bytes on the way), and only non-ASCII characters are decoded and looked
+/// up.
 fn is_clean(text: &str, opts: &Options) -> bool {
     let bytes = text.as_bytes();
     if opts.entities && has_entity(bytes) {
@@ -219,39 +221,92 @@ fn is_clean(text: &str, opts: &Options) -> bool {
     if opts.lost_chars && has_suspect_qmark(bytes) {
         return false;
     }
-    if opts.typography && memchr::memmem::find(bytes, b". .").is_some() {
+    if opts.typography && finder(0).find(bytes).is_some() {
         return false;
     }
     if opts.loose_punctuation
-        && (memchr::memmem::find(bytes, b"  ").is_some() || memchr::memmem::find(bytes, b" ,").is_some())
+        && (finder(1).find(bytes).is_some() || finder(2).find(bytes).is_some())
     {
         return false;
     }
-    if opts.controls && bytes.iter().any(|&b| b < 0x20 && b != b'\n' && b != b'\t' && b != b'\r' || b == 0x7f) {
-        return false;
-    }
-    if text.is_ascii() {
-        return true;
-    }
-    if opts.mojibake && mojibake::may_have_mojibake(text) {
-        return false;
-    }
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    let n = bytes.len();
+    let mut i = 0;
     let mut need_nfc_check = false;
-    for c in text.chars().filter(|c| !c.is_ascii()) {
+    // The last non-ASCII character and where it ended.
+    let mut last: Option<(char, usize)> = None;
+    while i < n {
+        // Skip ASCII, eight bytes at a time.
+        while i + 8 <= n {
+            let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+            if x & HIGH != 0 || (x.wrapping_sub(LOW) & !x & HIGH) != 0 || has_del(x) {
+                break;
+            }
+            i += 8;
+        }
+        if i >= n {
+            break;
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            if opts.controls && (b < 0x20 && b != b'\n' && b != b'\t' && b != b'\r' || b == 0x7f) {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('\0');
+        let w = c.len_utf8();
         match c {
-            '\u{feff}' | '\u{fffd}' => return false,
-            '”' if opts.typography => return false,
+            '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' => return false,
+            '”' if opts.typography => {
+                let before = last.filter(|l| l.1 == i).map(|l| l.0).or_else(|| (i > 0).then(|| bytes[i - 1] as char));
+                let after = text[i + w..].chars().next();
+                if before.is_some_and(|x| x.is_alphabetic()) && after.is_some_and(|x| x.is_alphabetic()) {
+                    return false;
+                }
+            }
             '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟' if opts.uncurl_quotes => return false,
             '\u{fb00}'..='\u{fb06}' if opts.fix_ligatures => return false,
             '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' if opts.fix_width => return false,
             _ => {}
         }
+        if opts.mojibake {
+            if let Some((p, end)) = last {
+                if end == i && codec::suspicious_pair(p, c) {
+                    return false;
+                }
+            }
+            if c == 'Ã' && bytes.get(i + w) == Some(&b' ') {
+                return false;
+            }
+        }
         if !need_nfc_check && maybe_not_nfc(c) {
             need_nfc_check = true;
         }
+        last = Some((c, i + w));
+        i += w;
     }
     !need_nfc_check || is_nfc_quick(text.chars()) == IsNormalized::Yes
 }
+
+/// Prebuilt searchers for ". .", "  " and " ,".
+fn finder(i: usize) -> &'static memchr::memmem::Finder<'static> {
+    static F: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 3]> = std::sync::OnceLock::new();
+    &F.get_or_init(|| {
+        [memchr::memmem::Finder::new(b". ."), memchr::memmem::Finder::new(b"  "), memchr::memmem::Finder::new(b" ,")]
+    })[i]
+}
+
+/// Whether a word of ASCII bytes holds a DEL (0x7F).
+#[inline]
+fn has_del(x: u64) -> bool {
+    let y = x ^ 0x7f7f_7f7f_7f7f_7f7f;
+    (y.wrapping_sub(0x0101_0101_0101_0101) & !y & HIGH_BITS) != 0
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Characters that can make text non-NFC: combining marks, Hangul jamo and
 /// the canonical singletons.
@@ -294,7 +349,17 @@ fn has_suspect_qmark(bytes: &[u8]) -> bool {
         }
         match next {
             None => {}
-            Some(n) if n.is_ascii_alphanumeric() || n >= 0x80 => return true,
+            Some(n) if n.is_ascii_alphanumeric() => return true,
+            Some(n) if n >= 0x80 => {
+                // A quote, ellipsis or (narrow) no-break space after a
+                // question mark: still a question.
+                let rest = &bytes[i + 1..bytes.len().min(i + 4)];
+                let quote = matches!(rest, [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D | 0xA6 | 0xAF, ..])
+                    || matches!(rest, [0xC2, 0xA0 | 0xAB | 0xBB, ..]);
+                if !quote {
+                    return true;
+                }
+            }
             _ => {}
         }
         if prev.is_none_or(|p| p == b' ' || p == b'\n' || p == b'\t') {
@@ -382,3 +447,10 @@ fn strip_controls(s: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests;
+
+/// Whether `text` takes the fast path (nothing to repair). For benchmarks
+/// and debugging.
+#[doc(hidden)]
+pub fn takes_fast_path(text: &str, opts: &Options) -> bool {
+    is_clean(text, opts)
+}

@@ -23,8 +23,8 @@
 //! a plain space where a no-break space byte was) are accepted inside a span
 //! that is already proven to be mojibake.
 
-use super::charclass::{is_common_punct, is_quote, rarity, script, Script};
-use super::codec::{self, byte_in, cp1252_for_c1, is_cont, lead_len, CODECS};
+use super::charclass::{is_common_punct, is_quote, rarity, script, Script, SCRIPTS};
+use super::codec::{self, cp1252_for_c1, is_cont, lead_len, Entry, CODECS};
 
 /// Most rounds of decoding tried (text mojibaked three times is rare; four
 /// is the safety net against loops).
@@ -43,27 +43,33 @@ fn threshold(k: usize) -> f32 {
     }
 }
 
-/// Whether `text` has anything the mojibake repair could act on. Cheap; the
-/// fast path calls it on every paragraph with non-ASCII text.
+/// Whether `text` has anything the mojibake repair could act on: a C1
+/// control, a lead/continuation pair of some code page, a lead before
+/// U+FFFD, "Ã " . Cheap; only non-ASCII characters are looked at.
 pub(crate) fn may_have_mojibake(text: &str) -> bool {
-    let mut prev: Option<char> = None;
-    for c in text.chars() {
-        let u = c as u32;
-        if (0x80..0xA0).contains(&u) {
+    let bytes = text.as_bytes();
+    let mut last: Option<(char, usize)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('\0');
+        let w = c.len_utf8();
+        if ('\u{80}'..'\u{a0}').contains(&c) {
             return true;
         }
-        if let Some(p) = prev {
-            if (p as u32) >= 0xA0 {
-                if u >= 0x80 {
-                    if codec::suspicious_pair(p, c) || c == '\u{fffd}' && codec::maybe_lead(p) {
-                        return true;
-                    }
-                } else if p == 'Ã' && c == ' ' {
-                    return true;
-                }
+        if let Some((p, end)) = last {
+            if end == i && (codec::suspicious_pair(p, c) || c == '\u{fffd}' && codec::maybe_lead(p)) {
+                return true;
             }
         }
-        prev = Some(c);
+        if c == 'Ã' && bytes.get(i + w) == Some(&b' ') {
+            return true;
+        }
+        last = Some((c, i + w));
+        i += w;
     }
     false
 }
@@ -109,12 +115,14 @@ struct Parse {
 /// One round over every span of `text`.
 fn fix_round(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
+    let rows: Vec<Entry> = chars.iter().map(|&c| codec::entry(c).unwrap_or_default()).collect();
+    let t = Text { chars: &chars, rows: &rows };
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let spans = spans(&chars);
     let mut confirmed_codecs: Vec<usize> = Vec::new();
     let mut pending: Vec<(usize, usize)> = Vec::new();
     for &(s, e) in &spans {
-        match best_plan(&chars, s, e, None) {
+        match best_plan(&t, s, e, None) {
             Plan::Decode(groups, k) => {
                 confirmed_codecs.push(k);
                 for g in groups {
@@ -130,7 +138,7 @@ fn fix_round(text: &str) -> Option<String> {
     // decoded with that code page when its own evidence is merely positive.
     if !pending.is_empty() && confirmed_codecs.len() >= 2 && confirmed_codecs.iter().all(|&k| k == confirmed_codecs[0]) {
         for (s, e) in pending {
-            if let Plan::Decode(groups, _) = best_plan(&chars, s, e, Some(confirmed_codecs[0])) {
+            if let Plan::Decode(groups, _) = best_plan(&t, s, e, Some(confirmed_codecs[0])) {
                 for g in groups {
                     edits.push((g.start, g.end, g.out));
                 }
@@ -207,13 +215,15 @@ enum Plan {
 /// The groups to decode in `chars[s..e]`. With `relaxed = Some(k)`, only
 /// code page `k` is tried and positive evidence without leftovers is
 /// enough.
-fn best_plan(chars: &[char], s: usize, e: usize, relaxed: Option<usize>) -> Plan {
+fn best_plan(t: &Text, s: usize, e: usize, relaxed: Option<usize>) -> Plan {
+    let chars = t.chars;
     // Cheap exit: nothing in the span could start a sequence.
-    if !chars[s..e].iter().any(|&c| codec::maybe_lead(c)) {
+    let leads = t.rows[s..e].iter().fold(0u8, |m, r| m | r.lead);
+    if leads == 0 {
         return Plan::Nothing;
     }
     if let Some(k) = relaxed {
-        let p = parse(chars, s, e, k);
+        let p = parse(t, s, e, k);
         if p.leftover_cost > 0.0 {
             return Plan::Nothing;
         }
@@ -227,13 +237,22 @@ fn best_plan(chars: &[char], s: usize, e: usize, relaxed: Option<usize>) -> Plan
     }
     let mut best: Option<(f32, Parse, usize)> = None;
     for k in 0..CODECS.len() {
-        let p = parse(chars, s, e, k);
+        if leads & (1 << k) == 0 {
+            continue;
+        }
+        let p = parse(t, s, e, k);
         if p.groups.is_empty() {
             continue;
         }
         let net = p.strict_evidence - p.leftover_cost - threshold(k);
+        // Clear Windows-1252/Latin-1 mojibake with nothing left over: no
+        // other code page can explain it better.
+        let clear = k == 0 && p.leftover_cost == 0.0 && net >= 2.0 && p.groups.iter().all(|g| !g.lossy);
         if best.as_ref().is_none_or(|b| net > b.0) {
             best = Some((net, p, k));
+        }
+        if clear {
+            break;
         }
     }
     let Some((net, p, k)) = best else { return Plan::Nothing };
@@ -285,8 +304,15 @@ fn lossy_alone_ok(chars: &[char], s: usize, e: usize, g: &Group) -> bool {
     false
 }
 
+/// The characters of a text and their code-page entries.
+struct Text<'a> {
+    chars: &'a [char],
+    rows: &'a [Entry],
+}
+
 /// Parse `chars[s..e]` as code page `k` → UTF-8.
-fn parse(chars: &[char], s: usize, e: usize, k: usize) -> Parse {
+fn parse(t: &Text, s: usize, e: usize, k: usize) -> Parse {
+    let chars = t.chars;
     let mut groups: Vec<Group> = Vec::new();
     let mut leftovers: Vec<usize> = Vec::new();
     let mut i = s;
@@ -296,12 +322,13 @@ fn parse(chars: &[char], s: usize, e: usize, k: usize) -> Parse {
             i += 1;
             continue;
         }
-        let Some(b) = byte_in(c, k) else {
+        let b = t.rows[i].row[k];
+        if b == 0 {
             i += 1;
             continue;
-        };
+        }
         if let Some(n) = lead_len(b) {
-            if let Some(g) = try_group(chars, i, e, k, b, n) {
+            if let Some(g) = try_group(t, i, e, k, b, n) {
                 i = g.end;
                 groups.push(g);
                 continue;
@@ -345,8 +372,14 @@ fn parse(chars: &[char], s: usize, e: usize, k: usize) -> Parse {
         }
     }
     let mut groups = kept;
+    let mut scripts = [0u32; SCRIPTS];
+    for g in &groups {
+        if let Some(c) = g.out.chars().next() {
+            scripts[script(c) as usize] += 1;
+        }
+    }
     for gi in 0..groups.len() {
-        let (ev, pen) = weigh(chars, s, e, &groups, gi);
+        let (ev, pen) = weigh(chars, s, e, &groups, gi, &scripts);
         groups[gi].evidence = ev;
         groups[gi].penalty = pen;
     }
@@ -415,7 +448,8 @@ const WILD: u8 = 0;
 
 /// Try to read a UTF-8 sequence of lead byte `b` (needing `n` continuation
 /// bytes) from `chars[i..e]` under code page `k`.
-fn try_group(chars: &[char], i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<Group> {
+fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<Group> {
+    let chars = t.chars;
     let mut bytes = vec![b];
     let mut lossy = false;
     let mut wild = false;
@@ -437,7 +471,7 @@ fn try_group(chars: &[char], i: usize, e: usize, k: usize, b: u8, n: usize) -> O
         } else if d.is_ascii() {
             return None;
         } else {
-            let bb = byte_in(d, k)?;
+            let bb = t.rows[i + j].row[k];
             if !is_cont(bb) {
                 return None;
             }
@@ -462,8 +496,14 @@ fn try_group(chars: &[char], i: usize, e: usize, k: usize, b: u8, n: usize) -> O
             let hi = surrogate_of(&bytes).filter(|u| (0xD800..0xDC00).contains(u))?;
             let mut lo_bytes = Vec::with_capacity(3);
             for j in 0..3 {
-                let d = *chars.get(i + 3 + j).filter(|_| i + 3 + j < e)?;
-                lo_bytes.push(byte_in(d, k).filter(|&x| x >= 0x80)?);
+                if i + 3 + j >= e {
+                    return None;
+                }
+                let x = t.rows[i + 3 + j].row[k];
+                if x < 0x80 {
+                    return None;
+                }
+                lo_bytes.push(x);
             }
             let lo = surrogate_of(&lo_bytes).filter(|u| (0xDC00..0xE000).contains(u))?;
             let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
@@ -488,7 +528,7 @@ fn try_group(chars: &[char], i: usize, e: usize, k: usize, b: u8, n: usize) -> O
 
 /// Evidence that group `gi` is mojibake, and the penalty for what it decodes
 /// to, in its context.
-fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize) -> (f32, f32) {
+fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, scripts: &[u32; SCRIPTS]) -> (f32, f32) {
     let g = &groups[gi];
     let src = &chars[g.start..g.end];
     let p = (g.start > s).then(|| chars[g.start - 1]);
@@ -556,9 +596,9 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize) -> (f3
                 let cjk = |x: Script| matches!(x, Script::Han | Script::Hangul | Script::Kana);
                 // CJK text mixes in Latin words freely ("SNS에", "Kindleの");
                 // a lone CJK character glued to a Latin word does not occur.
-                let cjk_elsewhere = groups.iter().enumerate().any(|(hi, h)| {
-                    hi != gi && h.out.chars().next().is_some_and(|x| cjk(script(x)))
-                });
+                let cjk_here = u32::from(cjk(sd));
+                let cjk_all = scripts[Script::Han as usize] + scripts[Script::Hangul as usize] + scripts[Script::Kana as usize];
+                let cjk_elsewhere = cjk_all > cjk_here;
                 let m = if cjk(sd) || cjk(sn) {
                     if cjk_elsewhere {
                         0.3
@@ -572,10 +612,7 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize) -> (f3
             }
         }
         if !same {
-            let elsewhere = groups
-                .iter()
-                .enumerate()
-                .any(|(hi, h)| hi != gi && h.out.chars().next().is_some_and(|x| script(x) == sd));
+            let elsewhere = scripts[sd as usize] > 1;
             if !elsewhere {
                 mismatch = mismatch.max(1.0);
             }
