@@ -120,10 +120,6 @@ fn main() -> std::io::Result<()> {
         outs.push(repair_row(text, &batch, &user, &opts));
     }
     let first = t1.elapsed().as_secs_f64();
-    if std::env::var_os("COUNTS").is_some() {
-        use std::sync::atomic::Ordering::Relaxed;
-        eprintln!("evaluate {} fill {} beam {}", scour::repair::lost::CNT_EVAL.load(Relaxed), scour::repair::lost::CNT_FILL.load(Relaxed), scour::repair::lost::CNT_BEAM.load(Relaxed));
-    }
     {
         let w: Box<dyn Write> = match &args.out {
             Some(p) => Box::new(std::fs::File::create(p)?),

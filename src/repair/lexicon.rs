@@ -96,9 +96,12 @@ impl Lexicon {
     }
 
     fn add(&mut self, w: &str, n: u64) {
-        *self.words.entry(w.into()).or_default() += n;
-        let lw = lower(w);
-        *self.lower.entry(lw.into()).or_default() += n;
+        bump(&mut self.words, w, n);
+        if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            bump(&mut self.lower, w, n);
+        } else {
+            bump(&mut self.lower, &lower(w), n);
+        }
         self.tokens += n;
     }
 
@@ -358,6 +361,15 @@ impl Derived {
             }
         }
         d
+    }
+}
+
+/// Add `n` to the count of `w`, allocating only for a new word.
+fn bump(m: &mut FastMap<Box<str>, u64>, w: &str, n: u64) {
+    if let Some(v) = m.get_mut(w) {
+        *v += n;
+    } else {
+        m.insert(w.into(), n);
     }
 }
 

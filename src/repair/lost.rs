@@ -31,9 +31,6 @@ use super::fasthash::FastMap;
 use super::lexicon::{lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
 use std::cell::RefCell;
 
-pub static CNT_FILL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub static CNT_EVAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub static CNT_BEAM: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 const QM: char = '?';
 const FFFD: char = '\u{fffd}';
 /// Pseudo-mark: a `?` in a text that kept its Latin-1 characters.
@@ -60,18 +57,25 @@ impl Run {
 }
 
 /// Cheap test used when learning: does `text` show `?` damage (a `?` run
-/// between two letters outside URLs)?
+/// between two letters, outside URLs)?
 pub(crate) fn looks_damaged(text: &str) -> bool {
-    if !text.contains('?') {
-        return false;
-    }
-    let chars: Vec<char> = text.chars().collect();
-    for (cs, ce) in clusters(&chars) {
-        if is_code(&chars[cs..ce]) {
+    let bytes = text.as_bytes();
+    for i in memchr::memchr_iter(b'?', bytes) {
+        if i == 0 || bytes[i - 1] == b'?' {
             continue;
         }
-        for r in runs_in(&chars, cs, ce) {
-            if r.mark == QM && inner(&chars, cs, ce, &r) {
+        let mut j = i;
+        while j < bytes.len() && bytes[j] == b'?' {
+            j += 1;
+        }
+        let before = text[..i].chars().next_back();
+        let after = text[j..].chars().next();
+        if before.is_some_and(|c| c.is_alphabetic()) && after.is_some_and(|c| c.is_alphabetic()) {
+            // The whole token, to rule out URLs and code.
+            let s = text[..i].rfind(is_blank).map_or(0, |k| k + 1);
+            let e = text[j..].find(is_blank).map_or(text.len(), |k| j + k);
+            let cl: Vec<char> = text[s..e].chars().collect();
+            if !is_code(&cl) {
                 return true;
             }
         }
@@ -211,7 +215,9 @@ const BACKOFF: f32 = -0.9;
 /// Known words tried per shape.
 const SHAPE_CANDIDATES: usize = 16;
 /// Candidates tried per blank.
-const CANDIDATES: usize = 12;
+const CANDIDATES: usize = 10;
+/// Characters after a blank whose n-gram terms rank its candidates.
+const LOOKAHEAD: usize = 3;
 
 fn hash_of<T: std::hash::Hash>(t: T) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
@@ -422,7 +428,6 @@ impl<'a> Model<'a> {
     }
 
     fn fill_uncached(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
-        CNT_FILL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let nblanks = pattern.iter().filter(|u| matches!(u, Unit::Blank(_))).count();
         if nblanks == 0 {
             let w: Vec<char> = pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }).collect();
@@ -526,7 +531,6 @@ impl<'a> Model<'a> {
     /// Left-to-right beam over the blanks, scoring each candidate only by
     /// the n-gram terms it changes.
     fn beam(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
-        CNT_BEAM.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         const WIDTH: usize = 4;
         let blanks: Vec<usize> =
             pattern.iter().enumerate().filter(|(_, u)| matches!(u, Unit::Blank(_))).map(|(i, _)| i).collect();
@@ -554,7 +558,9 @@ impl<'a> Model<'a> {
                 for c in self.candidates(prev, nxt, bytes, mark) {
                     buf[pos + off] = c;
                     let mut local = PRIOR_WEIGHT * self.prior_ln(c);
-                    let last = (pos + off).min(len);
+                    // The blank's own term and the two after it carry
+                    // nearly all the evidence.
+                    let last = (pos + LOOKAHEAD).min(len);
                     for j in pos..=last {
                         if j >= next_blank {
                             break;
@@ -863,10 +869,6 @@ impl Style {
         let dash = if p('—') > 1.5 * p('–') { '—' } else { '–' };
         Style { open, close_low9, close_66: '”', dash, guillemets: r_g > 0.5 }
     }
-
-    fn open_ln(&self, c: char) -> f32 {
-        self.open.iter().find(|x| x.0 == c).map_or(-6.0, |x| x.1.max(0.001).ln())
-    }
 }
 
 /// What the paragraph as a whole says about its damage.
@@ -1025,7 +1027,7 @@ fn priors(mode: Mode, fffd: bool, l: Side, r: Side, r_upper: bool) -> Priors {
             p.push(("«\u{a0}", -3.0));
             p.push(("\u{a0}", if l == Open { -0.5 } else { -3.0 }));
         }
-        (Open, Edge | Open) | (Letter | Digit, Open) | (Edge, Close | Spaced) => {
+        (Open, Edge | Open) | (Digit, Open) | (Edge, Close | Spaced) => {
             letters = -5.0;
             real_q = -4.0;
             p.push(("\u{a0}", -1.0));
@@ -1265,14 +1267,8 @@ fn resolve_cluster(
         vec![pick]
     };
     let mut best_pick: Option<(f32, &Vec<usize>)> = None;
-    let debug = std::env::var_os("SCOUR_DEBUG").is_some();
     for c in &combos {
-        let ev = evaluate(chars, cs, ce, runs, &options, c, model, para, debug);
-        if debug {
-            let cl: String = chars[cs..ce].iter().collect();
-            let rd: Vec<String> = c.iter().enumerate().map(|(ri, &oi)| format!("{:?}", options[ri][oi])).collect();
-            eprintln!("  {cl:?} {rd:?} -> {:?}", ev.as_ref().map(|x| (x.0, x.1.iter().map(|e| e.2.clone()).collect::<Vec<_>>())));
-        }
+        let ev = evaluate(chars, cs, ce, runs, &options, c, model, para, false);
         if let Some((s, _)) = ev {
             if best_pick.as_ref().is_none_or(|b| s > b.0) {
                 best_pick = Some((s, c));
@@ -1437,7 +1433,6 @@ fn evaluate(
     want_edits: bool,
 ) -> Option<(f32, Vec<(usize, usize, String)>)> {
     let (q_mode, f_mode) = (para.q_mode, para.f_mode);
-    CNT_EVAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut score = 0.0f32;
     // Lay out the cluster as pieces.
     let mut pieces: Vec<Piece> = Vec::new();

@@ -22,7 +22,7 @@ mod codec;
 mod entities;
 mod fasthash;
 mod lexicon;
-pub mod lost;
+mod lost;
 mod mojibake;
 mod typo;
 
