@@ -155,13 +155,40 @@ pub fn repair<'a>(text: &'a str, lexicons: &[&Lexicon], opts: &Options) -> (Cow<
         });
     }
     if opts.controls {
+        let before = changes.len();
         s = step(s, Fix::Control, &mut changes, strip_controls);
+        // Removing a control can bring mojibake pieces together.
+        if changes.len() > before && opts.mojibake && !s.is_ascii() {
+            s = step(s, Fix::Mojibake, &mut changes, |t| match mojibake::fix(t) {
+                Some(f) => Cow::Owned(f),
+                None => Cow::Borrowed(t),
+            });
+        }
     }
-    if opts.lost_chars && (s.contains('?') || s.contains('\u{fffd}')) {
-        if let Some(edits) = lost::restore_edits(&s, lexicons) {
+    // Debris first, so the lost-character gate sees the words as written,
+    // and again after it (a restored quote can be glued to a word too).
+    if opts.typography {
+        s = step(s, Fix::Punctuation, &mut changes, typo::fix_debris);
+    }
+    // Restoring can change what the rest of the paragraph looks like (a run
+    // read as a dash is no longer a run), so repeat until nothing changes:
+    // repairing repaired text must be a no-op.
+    for _ in 0..3 {
+        if !(opts.lost_chars && (s.contains('?') || s.contains('\u{fffd}'))) {
+            break;
+        }
+        let Some(edits) = lost::restore_edits(&s, lexicons) else { break };
+        {
             let (t, ch) = apply_lost(&s, edits);
             changes.extend(ch);
             s = Cow::Owned(t);
+            // A restored character can complete a mojibake pair.
+            if opts.mojibake && mojibake::may_have_mojibake(&s) {
+                s = step(s, Fix::Mojibake, &mut changes, |t| match mojibake::fix(t) {
+                    Some(f) => Cow::Owned(f),
+                    None => Cow::Borrowed(t),
+                });
+            }
         }
     }
     if opts.typography {

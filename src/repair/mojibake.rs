@@ -273,6 +273,15 @@ fn best_plan(t: &Text, s: usize, e: usize, relaxed: Option<usize>) -> Plan {
             out.push(g);
         }
     }
+    if out.is_empty() && !confirmed && k != 0 && leads & 1 != 0 {
+        // The lone lossy patterns are Windows-1252 ones, whichever code
+        // page scored best on the rest.
+        let p0 = parse(t, s, e, 0);
+        out.extend(p0.groups.into_iter().filter(|g| g.lossy && lossy_alone_ok(chars, s, e, g)));
+        if !out.is_empty() {
+            return Plan::Decode(out, 0);
+        }
+    }
     if out.is_empty() {
         Plan::Unsure
     } else {
