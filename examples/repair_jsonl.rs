@@ -28,7 +28,15 @@ struct Args {
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { cases: String::new(), field: "damaged".into(), lexicons: Vec::new(), out: None, time: false, repeat: 5, only: Vec::new() };
+    let mut a = Args {
+        cases: String::new(),
+        field: "damaged".into(),
+        lexicons: Vec::new(),
+        out: None,
+        time: false,
+        repeat: 5,
+        only: Vec::new(),
+    };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
         match x.as_str() {

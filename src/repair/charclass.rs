@@ -70,30 +70,42 @@ pub(crate) fn rarity(c: char) -> f32 {
             | 0x0192 => 0.0,
             _ => 1.0,
         },
-        0x0250..=0x02AF => 1.0,                              // IPA
-        0x02B0..=0x02FF => if matches!(u, 0x02BB | 0x02BC | 0x02C6 | 0x02C7 | 0x02D8..=0x02DD) { 0.0 } else { 0.7 },
-        0x0334..=0x0338 => 0.8,                              // overlays
-        0x0300..=0x036F => 0.5,                              // combining marks
-        0x0370..=0x03FF | 0x0400..=0x04FF => 0.0,
+        0x0250..=0x02AF => 1.0, // IPA
+        0x02B0..=0x02FF => {
+            if matches!(u, 0x02BB | 0x02BC | 0x02C6 | 0x02C7 | 0x02D8..=0x02DD) {
+                0.0
+            } else {
+                0.7
+            }
+        }
+        0x0334..=0x0338 => 0.8, // overlays
+        0x0300..=0x036F => 0.5, // combining marks
+        0x0370..=0x04FF => 0.0,
         0x0500..=0x052F => 1.0,
-        0x0530..=0x058F => 0.6,                              // Armenian
-        0x0590..=0x05CF => 1.0,                              // Hebrew points
+        0x0530..=0x058F => 0.6, // Armenian
+        0x0590..=0x05CF => 1.0, // Hebrew points
         0x05D0..=0x05EA => 0.0,
         0x05EB..=0x05FF => 1.0,
         0x0600..=0x06FF => 0.0,
-        0x0700..=0x08FF => 1.0,                              // Syriac, Thaana, NKo, …
-        0x0900..=0x0DFF | 0x0E00..=0x0E7F => 0.0,
+        0x0700..=0x08FF => 1.0, // Syriac, Thaana, NKo, …
+        0x0900..=0x0E7F => 0.0,
         0x0E80..=0x0FFF => 0.5,
         0x1000..=0x1DFF => 0.7,
-        0x1E00..=0x1EFF => 0.0,                              // Latin Extended Additional
+        0x1E00..=0x1EFF => 0.0, // Latin Extended Additional
         0x1F00..=0x1FFF => 0.3,
-        0x2000..=0x206F => if matches!(u, 0x2010..=0x2027 | 0x2030..=0x203A | 0x2044 | 0x2000..=0x200F) { 0.0 } else { 0.5 },
+        0x2000..=0x206F => {
+            if matches!(u, 0x2010..=0x2027 | 0x2030..=0x203A | 0x2044 | 0x2000..=0x200F) {
+                0.0
+            } else {
+                0.5
+            }
+        }
         0x2070..=0x209F => 0.3,
-        0x20A0..=0x20CF => 0.0,                              // currency
+        0x20A0..=0x20CF => 0.0, // currency
         0x20D0..=0x20FF => 1.0,
         0x2100..=0x214F => 0.2,
         0x2150..=0x218F => 0.3,
-        0x2190..=0x21FF | 0x2200..=0x22FF | 0x2300..=0x23FF => 0.2,
+        0x2190..=0x23FF => 0.2,
         0x2400..=0x24FF => 0.5,
         0x2500..=0x25FF | 0x2600..=0x27BF | 0x2800..=0x28FF => 0.1,
         0x2C00..=0x2DFF => 0.8,
@@ -103,18 +115,18 @@ pub(crate) fn rarity(c: char) -> f32 {
         0xA000..=0xABFF => 0.8,
         0xAC00..=0xD7AF => 0.0,
         0xD800..=0xDFFF => 1.0,
-        0xE000..=0xF8FF => 1.0,                              // private use
+        0xE000..=0xF8FF => 1.0, // private use
         0xF900..=0xFAFF => 0.3,
         0xFB00..=0xFB06 => 0.0,
         0xFB07..=0xFDFF => 0.5,
-        0xFE00..=0xFE0F => 0.0,                              // variation selectors
+        0xFE00..=0xFE0F => 0.0, // variation selectors
         0xFE10..=0xFE6F => 0.3,
         0xFE70..=0xFEFF => 0.5,
-        0xFF00..=0xFFEF => 0.0,                              // full-width forms
+        0xFF00..=0xFFEF => 0.0, // full-width forms
         0xFFF0..=0xFFFC => 1.0,
         0xFFFD => 0.0,
         0xFFFE..=0xFFFF => 1.0,
-        0x1F000..=0x1FAFF => 0.0,                            // emoji
+        0x1F000..=0x1FAFF => 0.0, // emoji
         0x10000..=0x1EFFF => 0.7,
         0x20000..=0x3FFFF => 0.2,
         _ => 1.0,
@@ -126,7 +138,25 @@ pub(crate) fn rarity(c: char) -> f32 {
 pub(crate) fn is_common_punct(c: char) -> bool {
     matches!(
         c,
-        '’' | '‘' | '“' | '”' | '„' | '‚' | '–' | '—' | '…' | '•' | '™' | '«' | '»' | '°' | '€' | '£' | '©' | '®' | '·' | '\u{a0}'
+        '’' | '‘'
+            | '“'
+            | '”'
+            | '„'
+            | '‚'
+            | '–'
+            | '—'
+            | '…'
+            | '•'
+            | '™'
+            | '«'
+            | '»'
+            | '°'
+            | '€'
+            | '£'
+            | '©'
+            | '®'
+            | '·'
+            | '\u{a0}'
     )
 }
 

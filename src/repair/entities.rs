@@ -83,4 +83,3 @@ fn cp1252_c1(v: u32) -> Option<char> {
         cow.chars().next()
     }
 }
-

@@ -40,6 +40,8 @@ pub struct Lexicon {
     lower: FastMap<Box<str>, u64>,
     /// Sum of all counts.
     tokens: u64,
+    /// Made from a word list (every word once) rather than learned from text.
+    list: bool,
     /// For short ASCII function words ("und", "que", "the"): how often each
     /// non-ASCII character occurs in the texts that use them. Summed over a
     /// damaged paragraph's function words this says which accents and which
@@ -83,6 +85,7 @@ impl Clone for Lexicon {
             words: self.words.clone(),
             lower: self.lower.clone(),
             tokens: self.tokens,
+            list: self.list,
             profiles: self.profiles.clone(),
             derived: OnceLock::new(),
         }
@@ -202,7 +205,7 @@ impl Lexicon {
     /// hunspell-style `word/FLAGS` is cut at the slash). Each word counts
     /// once; lines starting with `#` and blank lines are skipped.
     pub fn from_word_list(r: impl BufRead) -> std::io::Result<Self> {
-        let mut lex = Lexicon::new();
+        let mut lex = Lexicon { list: true, ..Lexicon::default() };
         for line in r.lines() {
             let line = line?;
             let w = line.split('/').next().unwrap_or("").trim();
@@ -240,6 +243,11 @@ impl Lexicon {
     /// Sum of all counts.
     pub(crate) fn tokens(&self) -> u64 {
         self.tokens
+    }
+
+    /// Whether this lexicon is a word list (no frequencies).
+    pub(crate) fn is_list(&self) -> bool {
+        self.list
     }
 
     /// Whether this lexicon is large enough to carry a character model.
@@ -312,7 +320,9 @@ impl Derived {
             v.truncate(PROFILE_TOP);
             d.profiles.insert(w.clone(), v);
         }
-        if lex.is_large() {
+        // Word lists carry no frequencies and often one language only: no
+        // character model from them.
+        if lex.is_large() && !lex.list {
             d.has_model = true;
             let mut grams: FastMap<u128, u32> = FastMap::default();
             let mut bigrams: FastMap<(char, char), u32> = FastMap::default();

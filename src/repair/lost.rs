@@ -229,7 +229,14 @@ impl<'a> Model<'a> {
         let large: Vec<&Lexicon> = lexicons.iter().copied().filter(|l| l.is_large()).collect();
         let shape_lex: Vec<&Lexicon> = if large.is_empty() { lexicons.to_vec() } else { large };
         let shapes: Vec<&Derived> = shape_lex.iter().map(|l| l.derived()).collect();
-        let main = shapes.iter().copied().filter(|d| d.has_model).max_by_key(|d| d.logp.len());
+        // The character model of the first large lexicon learned from text
+        // (the batch's): a word list of one language would skew it.
+        let main = shape_lex
+            .iter()
+            .find(|l| !l.is_list() && l.is_large())
+            .or_else(|| shape_lex.iter().find(|l| l.is_large()))
+            .map(|l| l.derived())
+            .filter(|d| d.has_model);
         let alphabet: Vec<char> = match main {
             Some(d) => d.alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect(),
             None => {
@@ -280,7 +287,7 @@ impl<'a> Model<'a> {
             i = j;
         }
         let prior_total = prior.values().sum();
-        let tokens = lexicons.iter().map(|l| l.tokens()).sum();
+        let tokens = lexicons.iter().filter(|l| !l.is_list()).map(|l| l.tokens()).sum();
         Model {
             lexicons,
             shapes,
@@ -313,8 +320,24 @@ impl<'a> Model<'a> {
         (self.prior_of(c) + 0.002).ln()
     }
 
-    fn count_lower(&self, w: &str) -> u64 {
-        self.lexicons.iter().map(|l| l.count_lower(w)).sum()
+    /// How often the lexicons learned from text saw `w`; a word only a word
+    /// list knows counts as half an occurrence.
+    fn count_lower(&self, w: &str) -> f32 {
+        let mut n = 0u64;
+        let mut listed = false;
+        for l in self.lexicons {
+            let c = l.count_lower(w);
+            if l.is_list() {
+                listed |= c > 0;
+            } else {
+                n += c;
+            }
+        }
+        if n == 0 && listed {
+            0.5
+        } else {
+            n as f32
+        }
     }
 
     fn cased(&self, w: &str) -> Option<&str> {
@@ -371,10 +394,10 @@ impl<'a> Model<'a> {
         let s: String = w.iter().collect();
         let n = self.count_lower(&s);
         let novel = (1.0 - KNOWN_WEIGHT).ln() + self.word_logp(w);
-        let score = if n == 0 || self.tokens == 0 {
+        let score = if n <= 0.0 || self.tokens == 0 {
             novel
         } else {
-            let known = (KNOWN_WEIGHT * n as f32 / self.tokens as f32).ln();
+            let known = (KNOWN_WEIGHT * n / self.tokens as f32).ln();
             let (a, b) = if known > novel { (known, novel) } else { (novel, known) };
             a + (b - a).exp().ln_1p()
         };
@@ -467,7 +490,7 @@ impl<'a> Model<'a> {
                 }
                 let n = self.count_lower(w);
                 let prior: f32 = slots.iter().map(|&c| self.prior_ln(c)).sum();
-                let score = (n.max(1) as f32).ln() + PRIOR_WEIGHT * prior;
+                let score = n.max(0.5).ln() + PRIOR_WEIGHT * prior;
                 let better = match &best {
                     None => true,
                     Some(b) => score > b.0 || score == b.0 && &**w < b.1,
@@ -731,11 +754,8 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
         return None;
     }
     let q_damaged = n_inner >= 1 || n_start >= 2;
-    let q_mode = if n_inner_single > 0 || (n_inner == 0 && any_single(&chars, &work)) {
-        Mode::PerChar
-    } else {
-        Mode::PerByte
-    };
+    let q_mode =
+        if n_inner_single > 0 || (n_inner == 0 && any_single(&chars, &work)) { Mode::PerChar } else { Mode::PerByte };
     let f_mode = fffd_mode(&chars, &work);
     if !q_damaged && !has_fffd && !has_q_runs {
         return None;
@@ -758,7 +778,8 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut quotes = QuoteState::default();
     for ((cs, ce), runs) in &work {
-        let runs: Vec<Run> = runs.iter().filter(|r| r.mark == FFFD || q_damaged || confirmable(&chars, *cs, *ce, r)).cloned().collect();
+        let runs: Vec<Run> =
+            runs.iter().filter(|r| r.mark == FFFD || q_damaged || confirmable(&chars, *cs, *ce, r)).cloned().collect();
         if runs.is_empty() {
             continue;
         }
@@ -768,12 +789,7 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
         return None;
     }
     edits.sort_by_key(|e| e.0);
-    Some(
-        edits
-            .into_iter()
-            .map(|(start, end, text)| Edit { start, end, text, mark: chars[start] })
-            .collect(),
-    )
+    Some(edits.into_iter().map(|(start, end, text)| Edit { start, end, text, mark: chars[start] }).collect())
 }
 
 /// Restore the lost characters of `text`. `None` when nothing changed.
@@ -856,11 +872,8 @@ impl Style {
         let quotes = low9 + q66 + q99 + guill + 1e-6;
         // Shares within the family of double quotes.
         let (r_low9, r66, r99, r_g) = (low9 / quotes, q66 / quotes, q99 / quotes, guill / quotes);
-        let mut open = vec![
-            ('“', 0.05 + (r66 - r_low9).max(0.0) + 0.5 * r99),
-            ('„', 0.01 + 1.5 * r_low9),
-            ('«', 0.005 + r_g),
-        ];
+        let mut open =
+            vec![('“', 0.05 + (r66 - r_low9).max(0.0) + 0.5 * r99), ('„', 0.01 + 1.5 * r_low9), ('«', 0.005 + r_g)];
         let tot: f32 = open.iter().map(|x| x.1).sum();
         for o in &mut open {
             o.1 /= tot;
@@ -1039,7 +1052,11 @@ fn priors(mode: Mode, fffd: bool, l: Side, r: Side, r_upper: bool) -> Priors {
             p.push(("–", -3.5));
         }
     }
-    Priors { letters, real_q: if fffd { f32::NEG_INFINITY } else { real_q }, punct: p.into_iter().map(|(a, b)| (a.to_string(), b)).collect() }
+    Priors {
+        letters,
+        real_q: if fffd { f32::NEG_INFINITY } else { real_q },
+        punct: p.into_iter().map(|(a, b)| (a.to_string(), b)).collect(),
+    }
 }
 
 /// Resolve the double quotes and dashes of a prior's punctuation by the
@@ -1137,13 +1154,14 @@ fn resolve_cluster(
         // paragraph without evidence of damage, a U+FFFD among intact
         // non-ASCII characters (a local loss, not a wrong decoding).
         let strict = if r.mark == QM { !para.q_damaged } else { !para.f_dense };
-        let question_spot = r.mark == QM && matches!(l, Side::Letter | Side::Digit | Side::Close | Side::Spaced)
+        let question_spot = r.mark == QM
+            && matches!(l, Side::Letter | Side::Digit | Side::Close | Side::Spaced)
             && matches!(rr, Side::Edge | Side::Close | Side::Spaced);
         let keep_score = if strict {
             // Without other evidence of damage, "word??" is a real question
             // when the word is one, and "caf??" is damage when it is not.
             let bare = bare_word(chars, cs, r);
-            if fffd || n == 1 || model.count_lower(&bare) > 0 {
+            if fffd || n == 1 || model.count_lower(&bare) > 0.0 {
                 4.0
             } else {
                 -1.0
@@ -1175,7 +1193,7 @@ fn resolve_cluster(
                 let camel = r_upper && prev(chars, cs, r.start).is_some_and(|c| c.is_lowercase());
                 let known = |w: &str| {
                     let n = model.count_lower(w);
-                    n > 0 && (w.chars().count() >= 2 || n >= 20)
+                    n > 0.0 && (w.chars().count() >= 2 || n >= 20.0)
                 };
                 camel || known(&a) && known(&b)
             };
@@ -1212,7 +1230,10 @@ fn resolve_cluster(
                 }
                 if r.mark == QM && n >= 2 {
                     for s in letter_splits(n - 1, mode) {
-                        v.push((Reading::Mixed { before: String::new(), letters: s, after: "?".into() }, pr.real_q + inner));
+                        v.push((
+                            Reading::Mixed { before: String::new(), letters: s, after: "?".into() },
+                            pr.real_q + inner,
+                        ));
                     }
                     let before_q = priors(mode, fffd, Side::Letter, Side::Spaced, false);
                     for (p, w) in punct_seqs(&before_q, n - 1, mode, st, quotes) {
@@ -1227,7 +1248,11 @@ fn resolve_cluster(
     // whenever any fill exists: leaving a lost character in a word never
     // beats restoring it. Fixing those first keeps the enumeration small.
     for o in options.iter_mut() {
-        if o.len() == 2 && matches!(o[0].0, Reading::Keep) && matches!(o[1].0, Reading::Letters(_)) && o[0].1 <= KEEP_DAMAGE {
+        if o.len() == 2
+            && matches!(o[0].0, Reading::Keep)
+            && matches!(o[1].0, Reading::Letters(_))
+            && o[0].1 <= KEEP_DAMAGE
+        {
             o.remove(0);
         }
     }
@@ -1350,7 +1375,9 @@ fn last_closer(chars: &[char]) -> Option<usize> {
 fn balance(p: &str, closer_after: bool, opener_before: bool, q: &QuoteState) -> f32 {
     let mut w = 0.0;
     match p.chars().next() {
-        Some('“' | '„' | '«' | '‘') if !closer_after && !(p.starts_with('“') && q.double == Some('„')) => w -= 3.0,
+        Some('“' | '„' | '«' | '‘') if !(closer_after || p.starts_with('“') && q.double == Some('„')) => {
+            w -= 3.0
+        }
         _ => {}
     }
     match p.chars().last() {
@@ -1410,12 +1437,18 @@ fn word_letters(chars: &[char], cs: usize, ce: usize, r: &Run) -> usize {
     n
 }
 
+/// Characters `start..end` of the text become the string.
+type RunEdit = (usize, usize, String);
+
 /// One element of a cluster under a combination of readings.
 enum Piece {
     Char(char),
     /// A damage mark left in place inside a word (an unknown character).
     Kept(char),
-    Blank { run: usize, bytes: usize },
+    Blank {
+        run: usize,
+        bytes: usize,
+    },
     Punct(char),
 }
 
@@ -1431,7 +1464,7 @@ fn evaluate(
     model: &Model,
     para: &Para,
     want_edits: bool,
-) -> Option<(f32, Vec<(usize, usize, String)>)> {
+) -> Option<(f32, Vec<RunEdit>)> {
     let (q_mode, f_mode) = (para.q_mode, para.f_mode);
     let mut score = 0.0f32;
     // Lay out the cluster as pieces.
@@ -1500,7 +1533,8 @@ fn evaluate(
             continue;
         }
         let s = k;
-        while k < pieces.len() && (is_w(&pieces[k]) || (is_apos(&pieces[k]) && k + 1 < pieces.len() && is_w(&pieces[k + 1]) && k > s))
+        while k < pieces.len()
+            && (is_w(&pieces[k]) || (is_apos(&pieces[k]) && k + 1 < pieces.len() && is_w(&pieces[k + 1]) && k > s))
         {
             k += 1;
         }
@@ -1599,15 +1633,21 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
     });
     let pl = prev_letter.flatten();
     let nl = next_letter.flatten();
-    if pl.is_some_and(|x| x.is_uppercase()) && nl.is_none_or(|x| x.is_uppercase()) && (pl.is_some() || nl.is_some()) {
-        if nl.is_some() || pl.is_some_and(|_| word_upper(pieces, p)) {
-            return up(c);
-        }
+    if pl.is_some_and(|x| x.is_uppercase())
+        && nl.is_none_or(|x| x.is_uppercase())
+        && (nl.is_some() || word_upper(pieces, p))
+    {
+        return up(c);
     }
     if pl.is_none() && nl.is_some_and(|x| x.is_uppercase()) && word_upper(pieces, p) {
         return up(c);
     }
-    let at_start = pl.is_none() && !pieces[..p].iter().rev().take_while(|x| !matches!(x, Piece::Punct(_))).any(|x| matches!(x, Piece::Char(c) if c.is_alphanumeric()));
+    let at_start = pl.is_none()
+        && !pieces[..p]
+            .iter()
+            .rev()
+            .take_while(|x| !matches!(x, Piece::Punct(_)))
+            .any(|x| matches!(x, Piece::Char(c) if c.is_alphanumeric()));
     if at_start {
         // The word as the lexicons spell it.
         let word: String = word_text(pieces, p, c);
@@ -1626,14 +1666,23 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
 
 fn word_upper(pieces: &[Piece], p: usize) -> bool {
     let mut s = p;
-    while s > 0 && matches!(pieces[s - 1], Piece::Char(c) if c.is_alphanumeric()) || s > 0 && matches!(pieces[s - 1], Piece::Blank { .. }) {
+    while s > 0
+        && (matches!(pieces[s - 1], Piece::Char(c) if c.is_alphanumeric())
+            || matches!(pieces[s - 1], Piece::Blank { .. }))
+    {
         s -= 1;
     }
     let mut e = p + 1;
-    while e < pieces.len() && (matches!(pieces[e], Piece::Char(c) if c.is_alphanumeric()) || matches!(pieces[e], Piece::Blank { .. })) {
+    while e < pieces.len()
+        && (matches!(pieces[e], Piece::Char(c) if c.is_alphanumeric()) || matches!(pieces[e], Piece::Blank { .. }))
+    {
         e += 1;
     }
-    let letters: Vec<char> = pieces[s..e].iter().filter_map(|x| if let Piece::Char(c) = x { Some(*c) } else { None }).filter(|c| c.is_alphabetic()).collect();
+    let letters: Vec<char> = pieces[s..e]
+        .iter()
+        .filter_map(|x| if let Piece::Char(c) = x { Some(*c) } else { None })
+        .filter(|c| c.is_alphabetic())
+        .collect();
     letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }
 
@@ -1657,10 +1706,14 @@ fn sentence_start(chars: &[char], cs: usize, r: &Run) -> bool {
     let mut i = r.start;
     while i > 0 {
         let c = chars[i - 1];
-        if i - 1 < cs && !is_blank(c) && !matches!(c, '"' | '\'' | '(' | '[' | '«' | '“' | '„' | '‘' | '¿' | '¡' | '?' | '-' | '–' | '—') {
+        if i - 1 < cs
+            && !is_blank(c)
+            && !matches!(c, '"' | '\'' | '(' | '[' | '«' | '“' | '„' | '‘' | '¿' | '¡' | '?' | '-' | '–' | '—')
+        {
             return matches!(c, '.' | '!' | '?' | ':' | '…' | '»' | '”' | '"' | ')');
         }
-        if i - 1 >= cs && !matches!(c, '"' | '\'' | '(' | '[' | '«' | '“' | '„' | '‘' | '¿' | '¡' | '?' | '–' | '—') {
+        if i > cs && !matches!(c, '"' | '\'' | '(' | '[' | '«' | '“' | '„' | '‘' | '¿' | '¡' | '?' | '–' | '—')
+        {
             return false;
         }
         i -= 1;

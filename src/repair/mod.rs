@@ -251,9 +251,7 @@ fn is_clean(text: &str, opts: &Options) -> bool {
     if opts.typography && finder(0).find(bytes).is_some() {
         return false;
     }
-    if opts.loose_punctuation
-        && (finder(1).find(bytes).is_some() || finder(2).find(bytes).is_some())
-    {
+    if opts.loose_punctuation && (finder(1).find(bytes).is_some() || finder(2).find(bytes).is_some()) {
         return false;
     }
     const HIGH: u64 = 0x8080_8080_8080_8080;

@@ -136,7 +136,8 @@ fn fix_round(text: &str) -> Option<String> {
     // A short span ("1 ст. Ð». сливок" cut at an abbreviation) inside a
     // paragraph whose other spans are proven mojibake in one code page is
     // decoded with that code page when its own evidence is merely positive.
-    if !pending.is_empty() && confirmed_codecs.len() >= 2 && confirmed_codecs.iter().all(|&k| k == confirmed_codecs[0]) {
+    if !pending.is_empty() && confirmed_codecs.len() >= 2 && confirmed_codecs.iter().all(|&k| k == confirmed_codecs[0])
+    {
         for (s, e) in pending {
             if let Plan::Decode(groups, _) = best_plan(&t, s, e, Some(confirmed_codecs[0])) {
                 for g in groups {
@@ -228,11 +229,8 @@ fn best_plan(t: &Text, s: usize, e: usize, relaxed: Option<usize>) -> Plan {
             return Plan::Nothing;
         }
         // The script of the rest of the paragraph vouches for a lone letter.
-        let out: Vec<Group> = p
-            .groups
-            .into_iter()
-            .filter(|g| !g.lossy && g.evidence > g.out.chars().map(rarity).sum::<f32>())
-            .collect();
+        let out: Vec<Group> =
+            p.groups.into_iter().filter(|g| !g.lossy && g.evidence > g.out.chars().map(rarity).sum::<f32>()).collect();
         return if out.is_empty() { Plan::Nothing } else { Plan::Decode(out, k) };
     }
     let mut best: Option<(f32, Parse, usize)> = None;
@@ -395,7 +393,8 @@ fn parse(t: &Text, s: usize, e: usize, k: usize) -> Parse {
     // A C1 control the code page itself would have decoded as something
     // else says the text went through a different table (ISO-8859-2 rather
     // than Windows-1250).
-    let foreign_c1 = chars[s..e].iter().filter(|&&c| (0x80..0xA0).contains(&(c as u32)) && !codec::native_c1(c, k)).count();
+    let foreign_c1 =
+        chars[s..e].iter().filter(|&&c| (0x80..0xA0).contains(&(c as u32)) && !codec::native_c1(c, k)).count();
     let strict_evidence: f32 =
         groups.iter().filter(|g| !g.lossy).map(|g| g.evidence - g.penalty).sum::<f32>() - 0.2 * foreign_c1 as f32;
     // Leftovers close to the groups say the most; far away (another clause
@@ -496,7 +495,14 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
         if !bytes.iter().skip(1).all(|&x| x == WILD || is_cont(x)) {
             return None;
         }
-        return Some(Group { start: i, end: i + n + 1, out: '\u{fffd}'.to_string(), lossy, evidence: 0.0, penalty: 0.0 });
+        return Some(Group {
+            start: i,
+            end: i + n + 1,
+            out: '\u{fffd}'.to_string(),
+            lossy,
+            evidence: 0.0,
+            penalty: 0.0,
+        });
     }
     let decoded = match std::str::from_utf8(&bytes) {
         Ok(s) => s.to_string(),
@@ -585,16 +591,9 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, script
     if !matches!(sd, Script::Latin | Script::Common) {
         // The decoded neighbours: the previous group's output if adjacent,
         // else the original character.
-        let left = if gi > 0 && groups[gi - 1].end == g.start {
-            groups[gi - 1].out.chars().last()
-        } else {
-            p
-        };
-        let right = if gi + 1 < groups.len() && groups[gi + 1].start == g.end {
-            groups[gi + 1].out.chars().next()
-        } else {
-            q
-        };
+        let left = if gi > 0 && groups[gi - 1].end == g.start { groups[gi - 1].out.chars().last() } else { p };
+        let right =
+            if gi + 1 < groups.len() && groups[gi + 1].start == g.end { groups[gi + 1].out.chars().next() } else { q };
         let mut mismatch = 0.0f32;
         let mut same = false;
         for n in [left, right].into_iter().flatten() {
@@ -606,7 +605,8 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, script
                 // CJK text mixes in Latin words freely ("SNS에", "Kindleの");
                 // a lone CJK character glued to a Latin word does not occur.
                 let cjk_here = u32::from(cjk(sd));
-                let cjk_all = scripts[Script::Han as usize] + scripts[Script::Hangul as usize] + scripts[Script::Kana as usize];
+                let cjk_all =
+                    scripts[Script::Han as usize] + scripts[Script::Hangul as usize] + scripts[Script::Kana as usize];
                 let cjk_elsewhere = cjk_all > cjk_here;
                 let m = if cjk(sd) || cjk(sn) {
                     if cjk_elsewhere {

@@ -165,7 +165,8 @@ fn lost_chars_are_reported_by_kind() {
 fn controls_go_but_real_characters_stay() {
     assert_eq!(fix("a control: \u{1a}"), "a control: ");
     assert_eq!(fix("\u{feff}BOM first"), "BOM first");
-    for s in ["soft\u{ad}hyphen", "zero\u{200d}joiner 👩\u{200d}💻", "no\u{a0}break", "ZWNJ می\u{200c}خواهم"] {
+    for s in ["soft\u{ad}hyphen", "zero\u{200d}joiner 👩\u{200d}💻", "no\u{a0}break", "ZWNJ می\u{200c}خواهم"]
+    {
         assert_eq!(fix(s), s);
     }
 }
@@ -196,7 +197,8 @@ fn nfc_is_applied() {
 
 #[test]
 fn clean_text_is_borrowed() {
-    for s in ["Plain text, nothing to do. Why? Because.", "Ünïcödé tëxt with “quotes” – fine.", "中文文本。"] {
+    for s in ["Plain text, nothing to do. Why? Because.", "Ünïcödé tëxt with “quotes” – fine.", "中文文本。"]
+    {
         let (t, c) = repair(s, &[], &Options::default());
         assert!(matches!(t, Cow::Borrowed(_)), "{s}");
         assert!(c.is_empty());
