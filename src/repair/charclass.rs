@@ -24,6 +24,23 @@ pub(crate) enum Script {
 /// Number of [`Script`] values.
 pub(crate) const SCRIPTS: usize = 13;
 
+/// Every [`Script`], in declaration order (`SCRIPT_LIST[s as usize] == s`).
+pub(crate) const SCRIPT_LIST: [Script; SCRIPTS] = [
+    Script::Latin,
+    Script::Greek,
+    Script::Cyrillic,
+    Script::Armenian,
+    Script::Hebrew,
+    Script::Arabic,
+    Script::Indic,
+    Script::Thai,
+    Script::Hangul,
+    Script::Kana,
+    Script::Han,
+    Script::Other,
+    Script::Common,
+];
+
 /// The script of a letter; [`Script::Common`] for everything that is not a
 /// letter.
 pub(crate) fn script(c: char) -> Script {

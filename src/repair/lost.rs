@@ -26,7 +26,7 @@
 //! keep in the lexicons). The best reading wins; when no reading beats
 //! leaving the run alone, it is left alone.
 
-use super::charclass::is_wordish;
+use super::charclass::{is_wordish, script, Script, SCRIPTS, SCRIPT_LIST};
 use super::fasthash::FastMap;
 use super::lexicon::{lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
 use std::cell::RefCell;
@@ -184,6 +184,9 @@ struct Model<'a> {
     prior_total: f32,
     /// Word tokens counted by all lexicons.
     tokens: u64,
+    /// The script of most of the paragraph's letters: lost letters are of
+    /// that script.
+    script: Script,
     fill_cache: RefCell<FastMap<u64, Option<Fill>>>,
     score_cache: RefCell<FastMap<u64, f32>>,
 }
@@ -288,6 +291,14 @@ impl<'a> Model<'a> {
         }
         let prior_total = prior.values().sum();
         let tokens = lexicons.iter().filter(|l| !l.is_list()).map(|l| l.tokens()).sum();
+        let mut counts = [0u32; SCRIPTS];
+        for &c in chars {
+            if c.is_alphabetic() {
+                counts[script(c) as usize] += 1;
+            }
+        }
+        let best = (0..SCRIPTS).max_by_key(|&i| (counts[i], usize::MAX - i)).unwrap_or(0);
+        let script = if counts[best] == 0 { Script::Latin } else { SCRIPT_LIST[best] };
         Model {
             lexicons,
             shapes,
@@ -296,6 +307,7 @@ impl<'a> Model<'a> {
             prior,
             prior_total,
             tokens,
+            script,
             fill_cache: RefCell::new(FastMap::default()),
             score_cache: RefCell::new(FastMap::default()),
         }
@@ -480,11 +492,14 @@ impl<'a> Model<'a> {
             for (w, _) in v.iter().take(SHAPE_CANDIDATES) {
                 // The characters in the blanks.
                 let slots: Vec<char> = w.chars().filter(|c| !c.is_ascii()).collect();
-                let ok = if per_byte {
-                    slots.iter().all(|&c| Self::slot_ok(c, 0, mark))
-                } else {
-                    slots.len() == nblanks && slots.iter().zip(&blank_bytes).all(|(&c, &b)| Self::slot_ok(c, b, mark))
-                };
+                let same_script = slots.iter().all(|&c| c == '’' || !c.is_alphabetic() || script(c) == self.script);
+                let ok = same_script
+                    && if per_byte {
+                        slots.iter().all(|&c| Self::slot_ok(c, 0, mark))
+                    } else {
+                        slots.len() == nblanks
+                            && slots.iter().zip(&blank_bytes).all(|(&c, &b)| Self::slot_ok(c, b, mark))
+                    };
                 if !ok {
                     continue;
                 }
@@ -504,8 +519,8 @@ impl<'a> Model<'a> {
             let wc: Vec<char> = w.chars().collect();
             return Some(Fill { score: self.word_score(&wc), slots });
         }
-        // 2. The character model.
-        if !self.has_model() {
+        // 2. The character model, for words with letters left to go by.
+        if !self.has_model() || !pattern.iter().any(|u| matches!(u, Unit::Char(c) if c.is_alphabetic())) {
             return None;
         }
         self.model_fill(pattern, mark)
@@ -615,7 +630,11 @@ impl<'a> Model<'a> {
     /// the model has seen after `prev` and before `next` first.
     fn candidates(&self, prev: Option<char>, next: Option<char>, bytes: usize, mark: char) -> Vec<char> {
         let Some(d) = self.main else { return Vec::new() };
-        let ok = |c: char| (c.is_alphabetic() || c == '’') && Self::slot_ok(c, bytes, mark) && lower_char(c) == c;
+        let ok = |c: char| {
+            (c == '’' || c.is_alphabetic() && script(c) == self.script)
+                && Self::slot_ok(c, bytes, mark)
+                && lower_char(c) == c
+        };
         let after: &[char] = prev.and_then(|p| d.follow.get(&p)).map_or(&[], |v| v.as_slice());
         let before: &[char] = next.and_then(|n| d.precede.get(&n)).map_or(&[], |v| v.as_slice());
         let mut out: Vec<char> = Vec::with_capacity(CANDIDATES);
