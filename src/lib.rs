@@ -213,13 +213,25 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
     };
     let mut paragraphs: Vec<String> = Vec::new();
     let mut repairs = Vec::new();
+    // The document's own lexicon, only when some kept block lost characters
+    // (the batch lexicon and word lists are for the batch runner to add).
+    let damaged = |t: &str| t.contains('?') || t.contains('\u{fffd}');
+    let doc_lexicon = match &opts.repair {
+        Some(ro) if ro.lost_chars && page.blocks.iter().zip(&decisions).any(|(b, d)| d.keep && damaged(&b.text)) => {
+            let kept: Vec<&str> =
+                page.blocks.iter().zip(&decisions).filter(|(_, d)| d.keep).map(|(b, _)| b.text.as_str()).collect();
+            Some(repair::Lexicon::of_document(&kept.join("\n")))
+        }
+        _ => None,
+    };
+    let lexicons: Vec<&repair::Lexicon> = doc_lexicon.iter().collect();
     for (b, d) in page.blocks.iter().zip(&decisions) {
         if !d.keep {
             continue;
         }
         let para = match &opts.repair {
             Some(ro) => {
-                let (t, ch) = repair::repair(&b.text, &[], ro);
+                let (t, ch) = repair::repair(&b.text, &lexicons, ro);
                 repairs.extend(ch);
                 t.into_owned()
             }
