@@ -7,6 +7,7 @@
 //! line (`scour: PATH: reason`) and the batch goes on.
 
 use crate::output::{self, write_atomic};
+use crate::repair::Lexicon;
 use crate::{Cleaned, Error, Format, Options};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -14,6 +15,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What the inputs are.
@@ -70,6 +72,11 @@ pub struct Config {
     pub jobs: usize,
     /// Print every block's decision instead of the text.
     pub explain: bool,
+    /// Learn a lexicon of intact words from the whole batch in a first pass
+    /// (files only; stdin is read once), to restore characters lost to `?`
+    /// or U+FFFD. Deterministic: counts are summed, so the lexicon does not
+    /// depend on thread count or input order.
+    pub batch_lexicon: bool,
     /// The per-document cleaning options.
     pub clean: Options,
 }
@@ -87,6 +94,7 @@ impl Default for Config {
             keep_input: false,
             jobs: 0,
             explain: false,
+            batch_lexicon: true,
             clean: Options::default(),
         }
     }
@@ -220,6 +228,16 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
         .build()
         .map_err(|e| UsageError(format!("cannot start worker threads: {e}")))?;
     stats.jobs = pool.current_num_threads();
+    let with_lexicon;
+    let cfg = match learn_batch_lexicon(cfg, &units, &pool) {
+        Some(lex) => {
+            let mut c = cfg.clone();
+            c.clean.lexicons.insert(0, Arc::new(lex));
+            with_lexicon = c;
+            &with_lexicon
+        }
+        None => cfg,
+    };
     {
         let chunk = (stats.jobs * 8).max(16);
         let docs: Vec<&Unit> = units.iter().filter(|u| !u.jsonl).collect();
@@ -260,6 +278,62 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
     stats.seconds = start.elapsed().as_secs_f64();
     stats.mb_per_s = if stats.seconds > 0.0 { stats.bytes_in as f64 / 1e6 / stats.seconds } else { 0.0 };
     Ok(stats)
+}
+
+/// Pass 1: the batch lexicon, when lost characters are to be restored and
+/// there is more than one document to learn from. Unreadable documents are
+/// skipped here; pass 2 reports them.
+fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -> Option<Lexicon> {
+    let lost = cfg.clean.repair.as_ref().is_some_and(|r| r.lost_chars);
+    let files: Vec<&Unit> = units.iter().filter(|u| matches!(u.src, Src::File(_))).collect();
+    if !cfg.batch_lexicon || !lost || (files.len() < 2 && !files.iter().any(|u| u.jsonl)) {
+        return None;
+    }
+    let learn_one = |text: &str| {
+        let mut l = Lexicon::new();
+        if cfg.clean.format != Some(Format::Text) && crate::input::looks_like_html(text) {
+            l.learn(&crate::segment::prefilter::visible_text(text));
+        } else {
+            l.learn(text);
+        }
+        l
+    };
+    let merged = pool.install(|| {
+        files
+            .par_iter()
+            .map(|u| {
+                let Ok(bytes) = read_unit(u, if u.jsonl { usize::MAX / 2 } else { cfg.clean.max_bytes }) else {
+                    return Lexicon::new();
+                };
+                if u.jsonl {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let lines: Vec<&str> = text.lines().collect();
+                    lines
+                        .par_iter()
+                        .map(|line| match serde_json::from_str::<Value>(line) {
+                            Ok(Value::Object(m)) => match m.get(&cfg.text_field) {
+                                Some(Value::String(s)) => learn_one(s),
+                                _ => Lexicon::new(),
+                            },
+                            _ => Lexicon::new(),
+                        })
+                        .reduce(Lexicon::new, |mut a, b| {
+                            a.merge(&b);
+                            a
+                        })
+                } else {
+                    match crate::input::decode(&bytes, cfg.clean.format, cfg.clean.charset.as_deref()) {
+                        Ok(d) => learn_one(&d.text),
+                        Err(_) => Lexicon::new(),
+                    }
+                }
+            })
+            .reduce(Lexicon::new, |mut a, b| {
+                a.merge(&b);
+                a
+            })
+    });
+    Some(merged)
 }
 
 fn fail(stats: &mut Stats, err: &mut dyn Write, name: &str, why: &str) {

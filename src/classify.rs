@@ -31,8 +31,8 @@
 use crate::block::{Block, Kind, Page};
 use crate::lang::{self, Lang};
 use crate::vocab::{self, Vocab};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Blocks shorter than this (characters) are *short*: judged by context.
 pub const LENGTH_LOW: usize = 70;
@@ -272,13 +272,14 @@ pub fn classify(page: &Page, lang: Lang, rules_only: bool) -> Vec<Decision> {
         return a.decisions;
     };
     let rows = crate::features::vectors(page, lang, &a);
-    let p = model.score(&rows);
     let mut out = a.decisions;
-    for (d, &s) in out.iter_mut().zip(&p) {
-        d.score = Some(s);
+    for (d, x) in out.iter_mut().zip(&rows) {
+        // Final verdicts are not the model's to give: not even scored.
         if d.reason.is_final() {
             continue;
         }
+        let s = model.score_one(x);
+        d.score = Some(s);
         let keep = s >= model.threshold;
         if keep != d.keep {
             d.keep = keep;
@@ -307,7 +308,7 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
 
     // Repeated lines: count each normalised text.
     let keys: Vec<String> = blocks.iter().map(|b| dup_key(&b.text)).collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::default();
     for k in &keys {
         *counts.entry(k.as_str()).or_default() += 1;
     }

@@ -125,7 +125,7 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
     let total_chars: usize = a.feats.iter().map(|f| f.chars).sum::<usize>().max(1);
     let title_at = (0..n).find(|&i| a.feats[i].title && blocks[i].kind.is_heading());
     let main_idx: Vec<usize> = (0..n).filter(|&i| a.in_main[i]).collect();
-    let mut group_chars: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut group_chars: rustc_hash::FxHashMap<usize, usize> = rustc_hash::FxHashMap::default();
     for (b, f) in blocks.iter().zip(&a.feats) {
         *group_chars.entry(b.group).or_default() += f.chars;
     }

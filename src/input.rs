@@ -86,7 +86,7 @@ fn bom(bytes: &[u8]) -> Option<(&'static Encoding, usize)> {
 
 /// UTF-16 without BOM shows as NUL in every other byte of ASCII text.
 fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
-    if head.len() < 16 {
+    if head.len() < 16 || memchr::memchr(0, head).is_none() {
         return None;
     }
     let pairs = head.len() / 2;

@@ -105,6 +105,10 @@ pub struct Options {
     pub max_bytes: usize,
     /// Decide with the rules alone, without the learned scorer.
     pub rules_only: bool,
+    /// Lexicons of intact words for restoring lost characters, consulted
+    /// after the document's own: the batch lexicon ([`batch`] learns it in a
+    /// first pass) and word lists (`--lexicon`).
+    pub lexicons: Vec<std::sync::Arc<repair::Lexicon>>,
 }
 
 /// Default `max_bytes`: larger than any real article page, small enough
@@ -122,6 +126,7 @@ impl Default for Options {
             explain: false,
             max_bytes: DEFAULT_MAX_BYTES,
             rules_only: false,
+            lexicons: Vec::new(),
         }
     }
 }
@@ -168,6 +173,21 @@ impl Cleaned {
     pub fn kept(&self) -> usize {
         self.blocks.iter().filter(|b| b.decision.keep).count()
     }
+}
+
+/// The lexicons for restoring lost characters in one document: its own
+/// intact words (built only when some kept text shows `?` or U+FFFD), then
+/// the caller's.
+fn doc_lexicons(page: &Page, decisions: &[Decision], opts: &Options) -> Vec<std::sync::Arc<repair::Lexicon>> {
+    let mut out = Vec::new();
+    let Some(ro) = &opts.repair else { return out };
+    let kept = || page.blocks.iter().zip(decisions).filter(|(_, d)| d.keep).map(|(b, _)| b.text.as_str());
+    if ro.lost_chars && kept().any(|t| t.contains('?') || t.contains('\u{fffd}')) {
+        let text: Vec<&str> = kept().collect();
+        out.push(std::sync::Arc::new(repair::Lexicon::of_document(&text.join("\n"))));
+    }
+    out.extend(opts.lexicons.iter().cloned());
+    out
 }
 
 /// The classifier's decisions, with the headline dropped when not wanted.
@@ -225,6 +245,14 @@ fn repair_lines(text: &str, encoding: &'static str, opts: &Options) -> Cleaned {
     let mut out = String::with_capacity(text.len());
     let mut repairs = Vec::new();
     let mut blocks = Vec::new();
+    let mut lexicons = Vec::new();
+    if let Some(ro) = &opts.repair {
+        if ro.lost_chars && (text.contains('?') || text.contains('\u{fffd}')) {
+            lexicons.push(std::sync::Arc::new(repair::Lexicon::of_document(text)));
+        }
+    }
+    lexicons.extend(opts.lexicons.iter().cloned());
+    let lexicons: Vec<&repair::Lexicon> = lexicons.iter().map(|l| &**l).collect();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
@@ -235,7 +263,7 @@ fn repair_lines(text: &str, encoding: &'static str, opts: &Options) -> Cleaned {
         };
         match &opts.repair {
             Some(ro) => {
-                let (t, ch) = repair::repair(body, ro);
+                let (t, ch) = repair::repair(body, &lexicons, ro);
                 out.push_str(&t);
                 repairs.extend(ch);
             }
@@ -294,13 +322,15 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
     let mut paragraphs: Vec<String> = Vec::new();
     let mut owners: Vec<usize> = Vec::new();
     let mut repairs = Vec::new();
+    let lexicons = doc_lexicons(&page, &decisions, opts);
+    let lexicons: Vec<&repair::Lexicon> = lexicons.iter().map(|l| &**l).collect();
     for (i, (b, d)) in page.blocks.iter().zip(&decisions).enumerate() {
         if !d.keep {
             continue;
         }
         let para = match &opts.repair {
             Some(ro) => {
-                let (t, ch) = repair::repair(&b.text, ro);
+                let (t, ch) = repair::repair(&b.text, &lexicons, ro);
                 repairs.extend(ch);
                 t.into_owned()
             }

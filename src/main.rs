@@ -97,6 +97,16 @@ struct Cli {
     #[arg(long)]
     no_headline: bool,
 
+    /// A word list (one word per line, e.g. /usr/share/dict/words) to
+    /// restore characters lost to `?` or U+FFFD; repeatable.
+    #[arg(long, value_name = "FILE")]
+    lexicon: Vec<PathBuf>,
+
+    /// Do not learn a lexicon from the whole batch before cleaning (the
+    /// first pass re-reads every input file).
+    #[arg(long)]
+    no_batch_lexicon: bool,
+
     /// Decode every document with this charset (e.g. from an HTTP header)
     /// unless it has a byte-order mark.
     #[arg(long, value_name = "LABEL")]
@@ -159,6 +169,17 @@ fn main() -> ExitCode {
     if cli.no_repair {
         clean.repair = None;
     }
+    for path in &cli.lexicon {
+        let loaded =
+            std::fs::File::open(path).and_then(|f| scour::repair::Lexicon::from_word_list(std::io::BufReader::new(f)));
+        match loaded {
+            Ok(l) => clean.lexicons.push(std::sync::Arc::new(l)),
+            Err(e) => {
+                eprintln!("scour: {}: cannot read word list: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
     let cfg = Config {
         inputs,
         input,
@@ -172,6 +193,7 @@ fn main() -> ExitCode {
         keep_input: cli.keep_input,
         jobs: cli.jobs.unwrap_or(0),
         explain: cli.explain,
+        batch_lexicon: !cli.no_batch_lexicon,
         clean,
     };
     let stdout = io::stdout();

@@ -143,7 +143,12 @@ impl Model {
 
     /// Content probability of every block, from its feature vector.
     pub fn score(&self, rows: &[Vec<f32>]) -> Vec<f32> {
-        rows.iter().map(|x| sigmoid(self.trees.iter().map(|t| t.eval(x)).sum())).collect()
+        rows.iter().map(|x| self.score_one(x)).collect()
+    }
+
+    /// Content probability of one block.
+    pub fn score_one(&self, x: &[f32]) -> f32 {
+        sigmoid(self.trees.iter().map(|t| t.eval(x)).sum())
     }
 }
 

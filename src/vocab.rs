@@ -16,7 +16,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::RegexSet;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 mod embedded {
@@ -157,8 +157,8 @@ impl Vocab {
         let mut regex_pats = Vec::new();
         let mut regex_rules = Vec::new();
         let mut attrs = Vec::new();
-        let mut attr_exact = HashMap::new();
-        let mut stopwords: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        let mut attr_exact = HashMap::default();
+        let mut stopwords: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
         for &(path, body) in files {
             let parts: Vec<&'static str> = path.split('/').collect();
             match parts.as_slice() {
@@ -250,7 +250,7 @@ impl Vocab {
         if langs.len() > 64 {
             return Err("at most 64 stopword languages".into());
         }
-        let mut stop_index: HashMap<&'static str, u64> = HashMap::new();
+        let mut stop_index: HashMap<&'static str, u64> = HashMap::default();
         for (i, l) in langs.iter().enumerate() {
             for w in &stopwords[l] {
                 *stop_index.entry(w).or_default() |= 1 << i;

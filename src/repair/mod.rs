@@ -1,9 +1,33 @@
-//! Stage 4: repair characters and extraction debris in kept text.
+//! Stage 4: repair characters damaged by encoding accidents, and extraction
+//! debris, in kept text.
+//!
+//! Steps, in order (each only fires on evidence of damage; text that is fine
+//! passes through a fast path unchanged and borrowed):
+//!
+//! 1. [`entities`]: HTML entities left in text, single or double escaped.
+//! 2. [`mojibake`]: UTF-8 read as Windows-1252, Latin-1 or another single-byte
+//!    code page, once or more, decided per sentence by a badness measure.
+//! 3. control characters (C0, DEL, BOM) removed.
+//! 4. [`lost`]: `?` and U+FFFD standing for lost characters, restored from the
+//!    [`Lexicon`]s behind a damage-evidence gate.
+//! 5. [`typo`]: punctuation debris; opt-in cosmetic folds.
+//! 6. Unicode NFC.
 //!
 //! Every change is recorded as a [`Change`] of a [`Fix`] kind, so `--stats`
-//! can count them and `--explain` can show before/after. Each step only
-//! fires on evidence of damage; text that is fine passes through unchanged
-//! (the property tests check that repairing repaired text is a no-op).
+//! can count them and `--explain` can show before/after. Repairing repaired
+//! text is a no-op (the property tests check it).
+
+mod charclass;
+mod codec;
+mod entities;
+mod fasthash;
+mod lexicon;
+mod lost;
+mod mojibake;
+mod typo;
+
+pub use entities::decode_entities;
+pub use lexicon::Lexicon;
 
 use serde::Serialize;
 use std::borrow::Cow;
@@ -15,14 +39,25 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 pub enum Fix {
     /// HTML entities left in text (`&amp;`, `&eacute;`, `&#8217;`).
     Entity,
-    /// Zero-width, control and BOM characters removed.
-    Control,
-    /// NBSP and other odd spaces made plain, runs of spaces collapsed.
-    Space,
-    /// A run of `?` that stands for characters lost in a charset conversion.
+    /// Mojibake undone (UTF-8 that was decoded with a single-byte code page).
+    Mojibake,
+    /// U+FFFD replacement characters restored.
+    Replacement,
+    /// A run of `?` that stood for characters lost in a charset conversion,
+    /// restored (or dropped when it stood for nothing printable).
     LostChar,
-    /// Extraction debris in punctuation (`. .`, ` ,`).
+    /// Control characters and BOMs removed.
+    Control,
+    /// Runs of spaces collapsed (opt-in).
+    Space,
+    /// Extraction debris in punctuation (`. .Word`, `”word`, opt-in ` ,`).
     Punctuation,
+    /// Curly quotes made straight (opt-in).
+    Quotes,
+    /// Typographic ligatures split (opt-in).
+    Ligature,
+    /// Full-width forms made ASCII (opt-in).
+    Width,
     /// Unicode canonical composition (NFC).
     Nfc,
 }
@@ -32,10 +67,15 @@ impl Fix {
     pub fn name(self) -> &'static str {
         match self {
             Fix::Entity => "entity",
+            Fix::Mojibake => "mojibake",
+            Fix::Replacement => "replacement",
+            Fix::LostChar => "lost-char",
             Fix::Control => "control",
             Fix::Space => "space",
-            Fix::LostChar => "lost-char",
             Fix::Punctuation => "punctuation",
+            Fix::Quotes => "quotes",
+            Fix::Ligature => "ligature",
+            Fix::Width => "width",
             Fix::Nfc => "nfc",
         }
     }
@@ -53,186 +93,374 @@ pub struct Change {
 }
 
 /// Which repairs to run. The default runs every repair and no cosmetic
-/// change.
+/// change: quotes stay curly, ligatures and full-width forms stay, because
+/// they are not damage.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// Decode leftover HTML entities.
     pub entities: bool,
-    /// Restore or drop `?` runs standing for lost characters.
+    /// Undo mojibake.
+    pub mojibake: bool,
+    /// Restore `?` runs and U+FFFD standing for lost characters.
     pub lost_chars: bool,
-    /// Fix spacing and punctuation debris.
+    /// Remove control characters and BOMs.
+    pub controls: bool,
+    /// Mend punctuation debris that real text never contains.
     pub typography: bool,
+    /// Also drop a space before a comma and collapse runs of spaces. Off by
+    /// default: both occur in real text ("Trinity , das", ASCII art).
+    pub loose_punctuation: bool,
+    /// Curly quotes → straight (cosmetic, opt-in).
+    pub uncurl_quotes: bool,
+    /// Ligatures `ﬁ` `ﬂ` → letters (cosmetic, opt-in).
+    pub fix_ligatures: bool,
+    /// Full-width forms → ASCII (cosmetic, opt-in).
+    pub fix_width: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { entities: true, lost_chars: true, typography: true }
+        Options {
+            entities: true,
+            mojibake: true,
+            lost_chars: true,
+            controls: true,
+            typography: true,
+            loose_punctuation: false,
+            uncurl_quotes: false,
+            fix_ligatures: false,
+            fix_width: false,
+        }
     }
 }
 
-/// Repair one paragraph. Returns the text (borrowed when nothing changed)
-/// and the changes made.
-pub fn repair<'a>(text: &'a str, opts: &Options) -> (Cow<'a, str>, Vec<Change>) {
+/// Repair one paragraph. `lexicons` are consulted in order for lost
+/// characters (the caller passes the document's own lexicon, the batch
+/// lexicon, then any user word lists); their counts are summed, so order
+/// does not change the result. Returns the text (borrowed when nothing
+/// changed) and the changes made.
+pub fn repair<'a>(text: &'a str, lexicons: &[&Lexicon], opts: &Options) -> (Cow<'a, str>, Vec<Change>) {
     let mut changes = Vec::new();
     if is_clean(text, opts) {
         return (Cow::Borrowed(text), changes);
     }
-    let mut s = text.to_string();
+    let mut s: Cow<'a, str> = Cow::Borrowed(text);
     if opts.entities && s.contains('&') {
         s = step(s, Fix::Entity, &mut changes, decode_entities);
     }
-    s = step(s, Fix::Control, &mut changes, strip_controls);
-    s = step(s, Fix::Space, &mut changes, normalize_spaces);
-    if opts.lost_chars && s.contains('?') {
-        s = step(s, Fix::LostChar, &mut changes, drop_lost_qmarks);
+    if opts.mojibake && !s.is_ascii() {
+        s = step(s, Fix::Mojibake, &mut changes, |t| match mojibake::fix(t) {
+            Some(f) => Cow::Owned(f),
+            None => Cow::Borrowed(t),
+        });
+    }
+    if opts.controls {
+        let before = changes.len();
+        s = step(s, Fix::Control, &mut changes, strip_controls);
+        // Removing a control can bring mojibake pieces together.
+        if changes.len() > before && opts.mojibake && !s.is_ascii() {
+            s = step(s, Fix::Mojibake, &mut changes, |t| match mojibake::fix(t) {
+                Some(f) => Cow::Owned(f),
+                None => Cow::Borrowed(t),
+            });
+        }
+    }
+    // Debris first, so the lost-character gate sees the words as written,
+    // and again after it (a restored quote can be glued to a word too).
+    if opts.typography {
+        s = step(s, Fix::Punctuation, &mut changes, typo::fix_debris);
+    }
+    // Restoring can change what the rest of the paragraph looks like (a run
+    // read as a dash is no longer a run), so repeat until nothing changes:
+    // repairing repaired text must be a no-op.
+    for _ in 0..3 {
+        if !(opts.lost_chars && (s.contains('?') || s.contains('\u{fffd}'))) {
+            break;
+        }
+        let Some(edits) = lost::restore_edits(&s, lexicons) else { break };
+        {
+            let (t, ch) = apply_lost(&s, edits);
+            changes.extend(ch);
+            s = Cow::Owned(t);
+            // A restored character can complete a mojibake pair.
+            if opts.mojibake && mojibake::may_have_mojibake(&s) {
+                s = step(s, Fix::Mojibake, &mut changes, |t| match mojibake::fix(t) {
+                    Some(f) => Cow::Owned(f),
+                    None => Cow::Borrowed(t),
+                });
+            }
+        }
     }
     if opts.typography {
-        s = step(s, Fix::Punctuation, &mut changes, fix_punctuation);
+        s = step(s, Fix::Punctuation, &mut changes, typo::fix_debris);
     }
-    if is_nfc_quick(s.chars()) != IsNormalized::Yes {
-        s = step(s, Fix::Nfc, &mut changes, |t| Cow::Owned(t.nfc().collect()));
+    if opts.loose_punctuation {
+        s = step(s, Fix::Space, &mut changes, typo::fix_loose);
+    }
+    if opts.uncurl_quotes {
+        s = step(s, Fix::Quotes, &mut changes, typo::uncurl_quotes);
+    }
+    if opts.fix_ligatures {
+        s = step(s, Fix::Ligature, &mut changes, typo::fix_ligatures);
+    }
+    if opts.fix_width {
+        s = step(s, Fix::Width, &mut changes, typo::fix_width);
+    }
+    if !s.is_ascii() && is_nfc_quick(s.chars()) != IsNormalized::Yes {
+        s = step(s, Fix::Nfc, &mut changes, |t| {
+            let n: String = t.nfc().collect();
+            if n == t {
+                Cow::Borrowed(t)
+            } else {
+                Cow::Owned(n)
+            }
+        });
     }
     if changes.is_empty() {
         return (Cow::Borrowed(text), changes);
     }
-    (Cow::Owned(s), changes)
+    (s, changes)
 }
 
-/// The fast path: plain text with nothing any step could act on.
+/// Entities and mojibake repaired, for [`Lexicon::learn`]: a mojibaked
+/// paragraph is full of good words once decoded.
+pub(crate) fn prepare_for_learning(text: &str) -> Option<String> {
+    if text.is_ascii() && !text.contains('&') {
+        return None;
+    }
+    let e = if text.contains('&') { decode_entities(text) } else { Cow::Borrowed(text) };
+    let m = if !e.is_ascii() { mojibake::fix(&e).map(Cow::Owned).unwrap_or(e) } else { e };
+    match m {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(s) => Some(s),
+    }
+}
+
+/// The fast path: nothing any enabled step could act on. One pass over the
+/// bytes: ASCII is skipped eight bytes at a time (checking for control
+/// bytes on the way), and only non-ASCII characters are decoded and looked
+/// up.
 fn is_clean(text: &str, opts: &Options) -> bool {
     let bytes = text.as_bytes();
-    if opts.entities && memchr::memchr(b'&', bytes).is_some() {
+    if opts.entities && has_entity(bytes) {
         return false;
     }
-    if opts.lost_chars && memchr::memchr(b'?', bytes).is_some() {
+    if opts.lost_chars && has_suspect_qmark(bytes) {
         return false;
     }
-    if opts.typography
-        && (memchr::memmem::find(bytes, b"  ").is_some()
-            || memchr::memmem::find(bytes, b" ,").is_some()
-            || memchr::memmem::find(bytes, b". .").is_some()
-            || memchr::memmem::find(bytes, "”".as_bytes()).is_some())
-    {
+    if opts.typography && finder(0).find(bytes).is_some() {
         return false;
     }
-    if text.is_ascii() {
-        return !bytes.iter().any(|&b| b < 0x20 && b != b'\n' && b != b'\t' || b == 0x7f);
+    if opts.loose_punctuation && (finder(1).find(bytes).is_some() || finder(2).find(bytes).is_some()) {
+        return false;
     }
-    !text.chars().any(|c| is_control(c) || is_odd_space(c)) && is_nfc_quick(text.chars()) == IsNormalized::Yes
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    let n = bytes.len();
+    let mut i = 0;
+    let mut need_nfc_check = false;
+    // The last non-ASCII character and where it ended.
+    let mut last: Option<(char, usize)> = None;
+    while i < n {
+        // Skip ASCII, eight bytes at a time.
+        while i + 8 <= n {
+            let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+            if x & HIGH != 0 || (x.wrapping_sub(LOW) & !x & HIGH) != 0 || has_del(x) {
+                break;
+            }
+            i += 8;
+        }
+        if i >= n {
+            break;
+        }
+        let b = bytes[i];
+        if b < 0x80 {
+            if opts.controls && (b < 0x20 && b != b'\n' && b != b'\t' && b != b'\r' || b == 0x7f) {
+                return false;
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('\0');
+        let w = c.len_utf8();
+        match c {
+            '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' => return false,
+            '”' if opts.typography => {
+                let before = last.filter(|l| l.1 == i).map(|l| l.0).or_else(|| (i > 0).then(|| bytes[i - 1] as char));
+                let after = text[i + w..].chars().next();
+                if before.is_some_and(|x| x.is_alphabetic()) && after.is_some_and(|x| x.is_alphabetic()) {
+                    return false;
+                }
+            }
+            '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟' if opts.uncurl_quotes => return false,
+            '\u{fb00}'..='\u{fb06}' if opts.fix_ligatures => return false,
+            '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' if opts.fix_width => return false,
+            _ => {}
+        }
+        if opts.mojibake {
+            if let Some((p, end)) = last {
+                if end == i && codec::suspicious_pair(p, c) {
+                    return false;
+                }
+            }
+            if c == 'Ã' && bytes.get(i + w) == Some(&b' ') {
+                return false;
+            }
+        }
+        if !need_nfc_check && maybe_not_nfc(c) {
+            need_nfc_check = true;
+        }
+        last = Some((c, i + w));
+        i += w;
+    }
+    !need_nfc_check || is_nfc_quick(text.chars()) == IsNormalized::Yes
 }
 
-fn step(s: String, fix: Fix, changes: &mut Vec<Change>, f: impl Fn(&str) -> Cow<'_, str>) -> String {
-    match f(&s) {
-        Cow::Borrowed(_) => s,
-        Cow::Owned(t) => {
-            if t != s {
-                changes.push(excerpt(fix, &s, &t));
+/// Prebuilt searchers for ". .", "  " and " ,".
+fn finder(i: usize) -> &'static memchr::memmem::Finder<'static> {
+    static F: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 3]> = std::sync::OnceLock::new();
+    &F.get_or_init(|| {
+        [memchr::memmem::Finder::new(b". ."), memchr::memmem::Finder::new(b"  "), memchr::memmem::Finder::new(b" ,")]
+    })[i]
+}
+
+/// Whether a word of ASCII bytes holds a DEL (0x7F).
+#[inline]
+fn has_del(x: u64) -> bool {
+    let y = x ^ 0x7f7f_7f7f_7f7f_7f7f;
+    (y.wrapping_sub(0x0101_0101_0101_0101) & !y & HIGH_BITS) != 0
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Characters that can make text non-NFC: combining marks, Hangul jamo and
+/// the canonical singletons.
+fn maybe_not_nfc(c: char) -> bool {
+    let u = c as u32;
+    u >= 0x300
+        && (unicode_normalization::char::is_combining_mark(c)
+            || matches!(u, 0x0340..=0x0344 | 0x0374 | 0x037E | 0x0387 | 0x0958..=0x095F | 0x09DC..=0x09DF
+                | 0x0A33 | 0x0A36 | 0x0A59..=0x0A5E | 0x0B5C..=0x0B5D | 0x0F43..=0x0FB9 | 0x1100..=0x11FF
+                | 0x1F71..=0x1FFD | 0x2000..=0x2001 | 0x2126 | 0x212A..=0x212B | 0x2329..=0x232A | 0x2ADC
+                | 0xF900..=0xFAFF | 0xFB1D..=0xFB4E | 0x1D15E..=0x1D1C0 | 0x2F800..=0x2FA1D))
+}
+
+/// An `&` followed by something that could be an entity (`&name;`, `&#…;`).
+fn has_entity(bytes: &[u8]) -> bool {
+    for i in memchr::memchr_iter(b'&', bytes) {
+        let rest = &bytes[i + 1..bytes.len().min(i + 34)];
+        let Some(&first) = rest.first() else { continue };
+        if !(first == b'#' || first.is_ascii_alphabetic()) {
+            continue;
+        }
+        if let Some(j) = rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'#')) {
+            if rest[j] == b';' {
+                return true;
             }
-            t
         }
     }
+    false
+}
+
+/// A `?` that might not be a real question mark: doubled, glued before a
+/// letter or digit, or after a blank. A single `?` closing a word before a
+/// space, the end or punctuation reads as a question and is left alone.
+fn has_suspect_qmark(bytes: &[u8]) -> bool {
+    for i in memchr::memchr_iter(b'?', bytes) {
+        let next = bytes.get(i + 1).copied();
+        let prev = if i > 0 { Some(bytes[i - 1]) } else { None };
+        if next == Some(b'?') || prev == Some(b'?') {
+            return true;
+        }
+        match next {
+            None => {}
+            Some(n) if n.is_ascii_alphanumeric() => return true,
+            Some(n) if n >= 0x80 => {
+                // A quote, ellipsis or (narrow) no-break space after a
+                // question mark: still a question.
+                let rest = &bytes[i + 1..bytes.len().min(i + 4)];
+                let quote = matches!(rest, [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D | 0xA6 | 0xAF, ..])
+                    || matches!(rest, [0xC2, 0xA0 | 0xAB | 0xBB, ..]);
+                if !quote {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        if prev.is_none_or(|p| p == b' ' || p == b'\n' || p == b'\t') {
+            return true;
+        }
+    }
+    false
+}
+
+fn step<'a>(s: Cow<'a, str>, fix: Fix, changes: &mut Vec<Change>, f: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    let out = match f(&s) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(t) => (t != *s).then_some(t),
+    };
+    match out {
+        Some(t) => {
+            changes.push(excerpt(fix, &s, &t));
+            Cow::Owned(t)
+        }
+        None => s,
+    }
+}
+
+/// Apply lost-character edits, one [`Change`] per restored run, with the
+/// word around it as context.
+fn apply_lost(s: &str, edits: Vec<lost::Edit>) -> (String, Vec<Change>) {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut changes = Vec::new();
+    let mut i = 0;
+    for e in edits {
+        if e.start < i {
+            continue;
+        }
+        out.extend(&chars[i..e.start]);
+        let mut a = e.start;
+        while a > 0 && !chars[a - 1].is_whitespace() && e.start - a < 20 {
+            a -= 1;
+        }
+        let mut b = e.end;
+        while b < chars.len() && !chars[b].is_whitespace() && b - e.end < 20 {
+            b += 1;
+        }
+        let before: String = chars[a..b].iter().collect();
+        let after: String =
+            chars[a..e.start].iter().copied().chain(e.text.chars()).chain(chars[e.end..b].iter().copied()).collect();
+        let fix = if e.mark == '\u{fffd}' { Fix::Replacement } else { Fix::LostChar };
+        changes.push(Change { fix, before, after });
+        out.push_str(&e.text);
+        i = e.end;
+    }
+    out.extend(&chars[i..]);
+    (out, changes)
 }
 
 /// A before/after pair cut down to the changed region with a little context.
 fn excerpt(fix: Fix, a: &str, b: &str) -> Change {
-    let pre = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
-    let suf = a.chars().rev().zip(b.chars().rev()).take_while(|(x, y)| x == y).count();
-    let cut = |s: &str| -> String {
-        let n = s.chars().count();
+    let ac: Vec<char> = a.chars().collect();
+    let bc: Vec<char> = b.chars().collect();
+    let pre = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    let max_suf = ac.len().min(bc.len()) - pre;
+    let suf = ac.iter().rev().zip(bc.iter().rev()).take_while(|(x, y)| x == y).count().min(max_suf);
+    let cut = |s: &[char]| -> String {
         let start = pre.saturating_sub(12);
-        let end = n.saturating_sub(suf.min(n - pre.min(n))).saturating_add(12).min(n);
-        s.chars().skip(start).take(end.saturating_sub(start)).collect()
+        let end = (s.len() - suf + 12).min(s.len());
+        s[start..end].iter().collect()
     };
-    Change { fix, before: cut(a), after: cut(b) }
+    Change { fix, before: cut(&ac), after: cut(&bc) }
 }
 
+/// C0 controls other than tab and line breaks, DEL, and byte-order marks.
+/// Zero-width joiners, soft hyphens and no-break spaces are real text and
+/// stay.
 fn is_control(c: char) -> bool {
-    matches!(c, '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
-        || (c.is_control() && c != '\n' && c != '\t')
-}
-
-fn is_odd_space(c: char) -> bool {
-    matches!(c, '\u{a0}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
-}
-
-/// Decode `&name;`, `&#NNN;` and `&#xHH;`, repeatedly for double escapes
-/// (`&amp;eacute;`). Unknown names are left alone.
-pub fn decode_entities(s: &str) -> Cow<'_, str> {
-    let mut cur: Cow<str> = Cow::Borrowed(s);
-    for _ in 0..3 {
-        match decode_once(&cur) {
-            Some(next) => cur = Cow::Owned(next),
-            None => break,
-        }
-    }
-    cur
-}
-
-fn decode_once(s: &str) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    let mut changed = false;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        if let Some((ch, len)) = entity_at(tail) {
-            out.push_str(&ch);
-            rest = &tail[len..];
-            changed = true;
-        } else {
-            out.push('&');
-            rest = &tail[1..];
-        }
-    }
-    out.push_str(rest);
-    changed.then_some(out)
-}
-
-/// The entity at the start of `s` (which begins with `&`): its text and
-/// byte length. A terminating `;` is required, except for the handful of
-/// legacy names browsers accept without one when followed by a space.
-fn entity_at(s: &str) -> Option<(String, usize)> {
-    let body = &s[1..];
-    if let Some(num) = body.strip_prefix('#') {
-        let (hex, digits) = match num.strip_prefix(['x', 'X']) {
-            Some(h) => (true, h),
-            None => (false, num),
-        };
-        let len = digits.chars().take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }).count();
-        if len == 0 || len > 7 || !digits[len..].starts_with(';') {
-            return None;
-        }
-        let v = u32::from_str_radix(&digits[..len], if hex { 16 } else { 10 }).ok()?;
-        let c = match v {
-            0x80..=0x9f => cp1252_c1(v)?,
-            _ => char::from_u32(v).filter(|c| *c != '\0')?,
-        };
-        let total = 1 + 1 + usize::from(hex) + len + 1;
-        return Some((c.to_string(), total));
-    }
-    let len = body.chars().take_while(|c| c.is_ascii_alphanumeric()).count();
-    if len == 0 || len > 32 || !body[len..].starts_with(';') {
-        return None;
-    }
-    let key = &body[..=len];
-    let &(a, b) = html5ever::data::NAMED_ENTITIES.get(key)?;
-    let mut t = String::new();
-    t.push(char::from_u32(a)?);
-    if b != 0 {
-        t.push(char::from_u32(b)?);
-    }
-    Some((t, 1 + len + 1))
-}
-
-/// `&#150;` means what windows-1252 byte 150 means, as in browsers.
-fn cp1252_c1(v: u32) -> Option<char> {
-    let byte = [v as u8];
-    let (cow, _, bad) = encoding_rs::WINDOWS_1252.decode(&byte);
-    if bad {
-        None
-    } else {
-        cow.chars().next()
-    }
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' | '\u{feff}')
+        || matches!(c, '\u{80}'..='\u{9f}')
 }
 
 fn strip_controls(s: &str) -> Cow<'_, str> {
@@ -242,173 +470,12 @@ fn strip_controls(s: &str) -> Cow<'_, str> {
     Cow::Owned(s.chars().filter(|&c| !is_control(c)).collect())
 }
 
-fn normalize_spaces(s: &str) -> Cow<'_, str> {
-    if !s.contains("  ") && !s.chars().any(is_odd_space) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut prev_space = false;
-    for c in s.chars() {
-        let c = if is_odd_space(c) { ' ' } else { c };
-        if c == ' ' && prev_space {
-            continue;
-        }
-        prev_space = c == ' ';
-        out.push(c);
-    }
-    Cow::Owned(out)
-}
-
-/// Drop a run of `?` glued to the start of a word after a space: "in the
-/// area of ??security" → "in the area of security". Only when the paragraph
-/// shows no sign of real questions (a `?` followed by a space or the end and
-/// preceded by a letter, `¿`, or a URL query), and the run is 1–3 marks
-/// before a lower-case letter.
-fn drop_lost_qmarks(s: &str) -> Cow<'_, str> {
-    if s.contains('¿') || s.contains("?q=") || s.contains("://") {
-        return Cow::Borrowed(s);
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    let mut changed = false;
-    while i < chars.len() {
-        if chars[i] == '?' && (i == 0 || chars[i - 1] == ' ') {
-            let run = chars[i..].iter().take_while(|&&c| c == '?').count();
-            let next = chars.get(i + run).copied();
-            if (2..=3).contains(&run) && next.is_some_and(|c| c.is_lowercase()) {
-                i += run;
-                changed = true;
-                continue;
-            }
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-/// ". ." → ".", " ," → ",", ". .Name" → ". Name", and a space after a
-/// closing quote glued to the next word ("problems”he" → "problems” he").
-fn fix_punctuation(s: &str) -> Cow<'_, str> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len() + 4);
-    let mut changed = false;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        // " ," and " ." before a word: a space that extraction put before punctuation.
-        if c == ' ' && matches!(chars.get(i + 1), Some(',')) && i > 0 && chars[i - 1].is_alphanumeric() {
-            changed = true;
-            i += 1;
-            continue;
-        }
-        // ". ." : a stray second period, possibly glued to the next word.
-        if c == '.'
-            && chars.get(i + 1) == Some(&' ')
-            && chars.get(i + 2) == Some(&'.')
-            && chars.get(i + 3) != Some(&'.')
-        {
-            let prev_dot = i > 0 && chars[i - 1] == '.';
-            if !prev_dot {
-                out.push('.');
-                out.push(' ');
-                i += 3;
-                changed = true;
-                continue;
-            }
-        }
-        if c == '”' && chars.get(i + 1).is_some_and(|n| n.is_alphabetic()) && i > 0 && chars[i - 1].is_alphabetic() {
-            // Only when the quote closes (an opening “ precedes it in the text).
-            if chars[..i].iter().rev().take(400).any(|&p| p == '“') {
-                out.push('”');
-                out.push(' ');
-                i += 1;
-                changed = true;
-                continue;
-            }
-        }
-        out.push(c);
-        i += 1;
-    }
-    if changed {
-        Cow::Owned(out)
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod tests;
 
-    fn fix(s: &str) -> String {
-        repair(s, &Options::default()).0.into_owned()
-    }
-
-    #[test]
-    fn clean_text_is_borrowed() {
-        let (t, c) = repair("Plain text, nothing to do. Why? Because.", &Options::default());
-        assert!(matches!(t, Cow::Borrowed(_)));
-        assert!(c.is_empty());
-    }
-
-    #[test]
-    fn entities_are_decoded_once_or_twice() {
-        assert_eq!(fix("Tom &amp; Jerry"), "Tom & Jerry");
-        assert_eq!(fix("caf&eacute; &#8217; &#x2014;"), "café ’ —");
-        assert_eq!(fix("double &amp;#8217; escape"), "double ’ escape");
-        assert_eq!(fix("&#150; dash"), "– dash");
-        assert_eq!(fix("AT&T and R&D stay"), "AT&T and R&D stay");
-        assert_eq!(fix("&unknownentity; stays"), "&unknownentity; stays");
-    }
-
-    #[test]
-    fn controls_and_spaces_are_cleaned() {
-        assert_eq!(fix("zero\u{200b}width\u{feff} and\u{a0}nbsp  runs"), "zerowidth and nbsp runs");
-    }
-
-    #[test]
-    fn lost_question_marks_go() {
-        assert_eq!(fix("in the area of ??security, he said"), "in the area of security, he said");
-    }
-
-    #[test]
-    fn real_questions_stay() {
-        for s in [
-            "Why? Because.",
-            "? Yes, really",
-            "Is it?? Maybe.",
-            "¿Qué? ??no",
-            "see https://x.org/?q=1 ??tag",
-            "What ???",
-        ] {
-            assert_eq!(fix(s), s);
-        }
-    }
-
-    #[test]
-    fn punctuation_debris_is_mended() {
-        assert_eq!(fix("with Ms. .Lavrov."), "with Ms. Lavrov.");
-        assert_eq!(fix("word , next"), "word, next");
-        assert_eq!(fix("“create problems”he added"), "“create problems” he added");
-        assert_eq!(fix("Wait... . Then"), "Wait... . Then");
-    }
-
-    #[test]
-    fn nfc_is_applied() {
-        assert_eq!(fix("cafe\u{301}"), "café");
-    }
-
-    #[test]
-    fn changes_are_reported() {
-        let (_, c) = repair("a &amp; b", &Options::default());
-        assert_eq!(c.len(), 1);
-        assert_eq!(c[0].fix, Fix::Entity);
-        assert!(c[0].before.contains("&amp;") && c[0].after.contains('&'));
-    }
+/// Whether `text` takes the fast path (nothing to repair). For benchmarks
+/// and debugging.
+#[doc(hidden)]
+pub fn takes_fast_path(text: &str, opts: &Options) -> bool {
+    is_clean(text, opts)
 }

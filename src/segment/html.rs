@@ -13,8 +13,8 @@ use crate::block::{Block, DomStats, Kind, Page};
 use crate::segment::prefilter::prefilter;
 use crate::vocab::Vocab;
 use ego_tree::iter::Edge;
+use rustc_hash::FxHashMap as HashMap;
 use scraper::{Html, Node};
-use std::collections::HashMap;
 
 /// Elements whose content is never rendered as text.
 fn is_skipped(tag: &str) -> bool {
@@ -420,7 +420,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         brs: 0,
         skip_depth: 0,
         link_depth: 0,
-        attr_cache: HashMap::new(),
+        attr_cache: HashMap::default(),
         title: String::new(),
         in_title: false,
         titles: Vec::new(),

@@ -1,0 +1,531 @@
+//! Intact words, learned from text, that lost characters are restored from.
+//!
+//! A [`Lexicon`] holds counts only, so learning is cheap and merging is a
+//! sum: the batch lexicon of a run is the same whatever the thread count or
+//! input order. Everything the restorer needs beyond counts (an index of
+//! words by their shape with non-ASCII characters blanked, a character
+//! n-gram model for words no lexicon knows) is derived from the counts on
+//! first use and cached.
+
+use super::fasthash::FastMap;
+use std::io::BufRead;
+use std::sync::OnceLock;
+
+/// Longest word kept (longer "words" are URLs, hashes, run-together junk).
+const MAX_WORD_CHARS: usize = 40;
+/// Function words whose company we record (see [`Lexicon::learn`]).
+const MAX_PROFILE_WORD: usize = 4;
+/// Order of the character n-gram model.
+pub(crate) const ORDER: usize = 5;
+/// A lexicon needs this many distinct words before an n-gram model is built
+/// from it: a model of a few hundred words (one document) adds nothing the
+/// batch lexicon does not already know, and building it would cost more
+/// than repairing the document.
+const MIN_MODEL_WORDS: usize = 1000;
+
+/// Start and end of a word in the n-gram model.
+pub(crate) const BOW: char = '\u{2}';
+pub(crate) const EOW: char = '\u{3}';
+/// Stands for any non-ASCII character in a word's shape.
+pub(crate) const BLANK: char = '\u{1}';
+
+/// Intact words with their counts, for restoring characters lost to `?` and
+/// U+FFFD. Deterministic: its content depends only on the multiset of texts
+/// learned, never on order.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    /// Words as spelled.
+    words: FastMap<Box<str>, u64>,
+    /// Words lower-cased (typewriter apostrophe folded to ’).
+    lower: FastMap<Box<str>, u64>,
+    /// Sum of all counts.
+    tokens: u64,
+    /// Made from a word list (every word once) rather than learned from text.
+    list: bool,
+    /// For short ASCII function words ("und", "que", "the"): how often each
+    /// non-ASCII character occurs in the texts that use them. Summed over a
+    /// damaged paragraph's function words this says which accents and which
+    /// quotes its language uses.
+    profiles: FastMap<Box<str>, FastMap<char, u32>>,
+    derived: OnceLock<Derived>,
+}
+
+/// Indexes built from the counts on first use.
+#[derive(Debug, Default)]
+pub(crate) struct Derived {
+    /// Shape with each non-ASCII character blanked once → lower-cased words
+    /// with counts, most frequent first.
+    pub(crate) by_char_shape: FastMap<Box<str>, Vec<(Box<str>, u64)>>,
+    /// Shape with each non-ASCII character blanked once per UTF-8 byte.
+    pub(crate) by_byte_shape: FastMap<Box<str>, Vec<(Box<str>, u64)>>,
+    /// Lower-cased word → its most frequent spelling, for words usually
+    /// spelled with capitals.
+    pub(crate) cased: FastMap<Box<str>, Box<str>>,
+    /// ln P(last character | the ones before) for every n-gram of word
+    /// types (with word boundaries), keyed by [`gram_key`].
+    pub(crate) logp: FastMap<u128, f32>,
+    /// Whether `logp` was built (large enough lexicon).
+    pub(crate) has_model: bool,
+    /// Non-ASCII characters that occur in words, lower-cased, most frequent
+    /// first.
+    pub(crate) alphabet: Vec<(char, u64)>,
+    /// Non-ASCII word characters seen right after each character, most
+    /// frequent first.
+    pub(crate) follow: FastMap<char, Vec<char>>,
+    /// Non-ASCII word characters seen right before each character.
+    pub(crate) precede: FastMap<char, Vec<char>>,
+    /// Profiles normalised to shares, largest first.
+    pub(crate) profiles: FastMap<Box<str>, Vec<(char, f32)>>,
+}
+
+impl Clone for Lexicon {
+    /// Clones the counts; derived indexes are rebuilt on first use.
+    fn clone(&self) -> Self {
+        Lexicon {
+            words: self.words.clone(),
+            lower: self.lower.clone(),
+            tokens: self.tokens,
+            list: self.list,
+            profiles: self.profiles.clone(),
+            derived: OnceLock::new(),
+        }
+    }
+}
+
+impl Lexicon {
+    /// An empty lexicon.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn add(&mut self, w: &str, n: u64) {
+        bump(&mut self.words, w, n);
+        if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            bump(&mut self.lower, w, n);
+        } else {
+            bump(&mut self.lower, &lower(w), n);
+        }
+        self.tokens += n;
+    }
+
+    /// Add the intact words of `text`. Mojibake and HTML entities are
+    /// repaired first (a mojibaked paragraph is full of good words once
+    /// decoded); words touching `?` or U+FFFD in a paragraph that shows
+    /// lost-character damage, and words that still look like mojibake, are
+    /// skipped, so the lexicon only holds words as they were written.
+    pub fn learn(&mut self, text: &str) {
+        self.learn_inner(text, true);
+    }
+
+    /// The lexicon of one document: its intact words, learned as
+    /// [`Lexicon::learn`] does but without the language profiles (the
+    /// restorer takes those from the batch lexicon), so building one per
+    /// document is cheap.
+    pub fn of_document(text: &str) -> Lexicon {
+        let mut l = Lexicon::new();
+        let words = text.len() / 6 + 1;
+        l.words.reserve(words);
+        l.lower.reserve(words);
+        l.learn_inner(text, false);
+        l
+    }
+
+    fn learn_inner(&mut self, text: &str, profiles: bool) {
+        let fixed = super::prepare_for_learning(text);
+        let text = fixed.as_deref().unwrap_or(text);
+        let damaged = text.contains('\u{fffd}') || super::lost::looks_damaged(text);
+        let mut seen_profile_words: Vec<Box<str>> = Vec::new();
+        for (w, start, end) in words_with_pos(text) {
+            let bytes = text.as_bytes();
+            let touches = |i: usize| {
+                let c = char_at(text, i);
+                c == Some('?') || c == Some('\u{fffd}')
+            };
+            let before_mark = start > 0 && touches(prev_char_start(text, start));
+            let after_mark = end < bytes.len() && touches(end);
+            if (before_mark || after_mark) && damaged {
+                continue;
+            }
+            if after_mark && text[end..].starts_with("??") {
+                continue;
+            }
+            if w.chars().count() > MAX_WORD_CHARS || w.chars().all(|c| c.is_numeric()) {
+                continue;
+            }
+            if !w.is_ascii() && super::mojibake::may_have_mojibake(w) {
+                continue;
+            }
+            self.add(w, 1);
+            if profiles && w.is_ascii() && w.len() <= MAX_PROFILE_WORD && w.chars().all(|c| c.is_ascii_alphabetic()) {
+                seen_profile_words.push(w.to_ascii_lowercase().into());
+            }
+        }
+        if !seen_profile_words.is_empty() {
+            let mut chars: FastMap<char, u32> = FastMap::default();
+            for c in text.chars() {
+                if !c.is_ascii() && c != '\u{fffd}' {
+                    let e = chars.entry(lower_char(c)).or_default();
+                    *e = (*e + 1).min(8);
+                }
+            }
+            if !chars.is_empty() {
+                seen_profile_words.sort();
+                seen_profile_words.dedup();
+                for w in seen_profile_words {
+                    let p = self.profiles.entry(w).or_default();
+                    for (&c, &n) in &chars {
+                        *p.entry(c).or_default() += n;
+                    }
+                }
+            }
+        }
+        self.derived = OnceLock::new();
+    }
+
+    /// Add every count of `other`. Commutative and associative, so any merge
+    /// order gives the same lexicon.
+    pub fn merge(&mut self, other: &Lexicon) {
+        for (w, n) in &other.words {
+            *self.words.entry(w.clone()).or_default() += n;
+        }
+        for (w, n) in &other.lower {
+            *self.lower.entry(w.clone()).or_default() += n;
+        }
+        self.tokens += other.tokens;
+        for (w, p) in &other.profiles {
+            let mine = self.profiles.entry(w.clone()).or_default();
+            for (&c, &n) in p {
+                *mine.entry(c).or_default() += n;
+            }
+        }
+        self.derived = OnceLock::new();
+    }
+
+    /// A lexicon from a word list, one word per line (`/usr/share/dict/*`,
+    /// hunspell-style `word/FLAGS` is cut at the slash). Each word counts
+    /// once; lines starting with `#` and blank lines are skipped.
+    pub fn from_word_list(r: impl BufRead) -> std::io::Result<Self> {
+        let mut lex = Lexicon { list: true, ..Lexicon::default() };
+        for line in r.lines() {
+            let line = line?;
+            let w = line.split('/').next().unwrap_or("").trim();
+            if w.is_empty() || w.starts_with('#') || w.chars().count() > MAX_WORD_CHARS {
+                continue;
+            }
+            if !w.chars().all(|c| c.is_alphanumeric() || c == '’' || c == '\'') {
+                continue;
+            }
+            lex.add(w, 1);
+        }
+        Ok(lex)
+    }
+
+    /// Number of distinct words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether no word was learned.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// How often `word` was seen, spelled exactly so.
+    pub fn count(&self, word: &str) -> u64 {
+        self.words.get(word).copied().unwrap_or(0)
+    }
+
+    /// How often `lw` (lower-cased) was seen in any spelling.
+    pub(crate) fn count_lower(&self, lw: &str) -> u64 {
+        self.lower.get(lw).copied().unwrap_or(0)
+    }
+
+    /// Sum of all counts.
+    pub(crate) fn tokens(&self) -> u64 {
+        self.tokens
+    }
+
+    /// Whether this lexicon is a word list (no frequencies).
+    pub(crate) fn is_list(&self) -> bool {
+        self.list
+    }
+
+    /// Whether this lexicon is large enough to carry a character model.
+    pub(crate) fn is_large(&self) -> bool {
+        self.lower.len() >= MIN_MODEL_WORDS
+    }
+
+    pub(crate) fn derived(&self) -> &Derived {
+        self.derived.get_or_init(|| Derived::build(self))
+    }
+}
+
+impl Derived {
+    fn build(lex: &Lexicon) -> Derived {
+        let mut d = Derived::default();
+        let mut spellings: FastMap<Box<str>, (Box<str>, u64)> = FastMap::default();
+        for (w, &n) in &lex.words {
+            let lw = lower(w);
+            if lw.as_str() != &**w {
+                let e = spellings.entry(lw.as_str().into()).or_insert_with(|| (w.clone(), 0));
+                // Most frequent spelling; ties to the lexicographically first.
+                if n > e.1 || n == e.1 && *w < e.0 {
+                    *e = (w.clone(), n);
+                }
+            }
+        }
+        // A spelling only stands for the word when it is more common than
+        // the lower-case one.
+        for (lw, (sp, n)) in spellings {
+            let lower_n = lex.words.get(&lw).copied().unwrap_or(0);
+            if n > lower_n {
+                d.cased.insert(lw, sp);
+            }
+        }
+        let mut alphabet: FastMap<char, u64> = FastMap::default();
+        for (lw, &n) in &lex.lower {
+            if lw.is_ascii() {
+                continue;
+            }
+            let mut cs = String::with_capacity(lw.len());
+            let mut bs = String::with_capacity(lw.len());
+            for c in lw.chars() {
+                if c.is_ascii() {
+                    cs.push(c);
+                    bs.push(c);
+                } else {
+                    cs.push(BLANK);
+                    for _ in 0..c.len_utf8() {
+                        bs.push(BLANK);
+                    }
+                    *alphabet.entry(c).or_default() += n;
+                }
+            }
+            d.by_char_shape.entry(cs.into()).or_default().push((lw.clone(), n));
+            d.by_byte_shape.entry(bs.into()).or_default().push((lw.clone(), n));
+        }
+        for v in d.by_char_shape.values_mut().chain(d.by_byte_shape.values_mut()) {
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+        let mut alphabet: Vec<(char, u64)> = alphabet.into_iter().collect();
+        alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        d.alphabet = alphabet;
+        for (w, p) in &lex.profiles {
+            let tot: u32 = p.values().sum();
+            if tot == 0 {
+                continue;
+            }
+            let mut v: Vec<(char, f32)> = p.iter().map(|(&c, &n)| (c, n as f32 / tot as f32)).collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(PROFILE_TOP);
+            d.profiles.insert(w.clone(), v);
+        }
+        // Word lists carry no frequencies and often one language only: no
+        // character model from them.
+        if lex.is_large() && !lex.list {
+            d.has_model = true;
+            let mut grams: FastMap<u128, u32> = FastMap::default();
+            let mut bigrams: FastMap<(char, char), u32> = FastMap::default();
+            let mut buf: Vec<char> = Vec::with_capacity(48);
+            for lw in lex.lower.keys() {
+                buf.clear();
+                buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
+                buf.extend(lw.chars());
+                buf.push(EOW);
+                for i in ORDER - 1..buf.len() {
+                    for n in 1..=ORDER {
+                        let g = &buf[i + 1 - n..=i];
+                        *grams.entry(gram_key(g)).or_default() += 1;
+                        *grams.entry(gram_key(&g[..n - 1]) | CTX_FLAG).or_default() += 1;
+                    }
+                    let (a, b) = (buf[i - 1], buf[i]);
+                    if a != BOW && b != EOW && (!a.is_ascii() || !b.is_ascii()) {
+                        *bigrams.entry((a, b)).or_default() += 1;
+                    }
+                }
+            }
+            d.logp.reserve(grams.len() / 2);
+            for (&k, &n) in &grams {
+                if k & CTX_FLAG != 0 {
+                    continue;
+                }
+                let den = grams.get(&(context_key(k) | CTX_FLAG)).copied().unwrap_or(n).max(n);
+                d.logp.insert(k, (n as f32 / den as f32).ln());
+            }
+            let mut follow: FastMap<char, Vec<(char, u32)>> = FastMap::default();
+            let mut precede: FastMap<char, Vec<(char, u32)>> = FastMap::default();
+            for (&(a, b), &n) in &bigrams {
+                if !b.is_ascii() && (b.is_alphabetic() || b == '’') {
+                    follow.entry(a).or_default().push((b, n));
+                }
+                if !a.is_ascii() && (a.is_alphabetic() || a == '’') {
+                    precede.entry(b).or_default().push((a, n));
+                }
+            }
+            for (m, out) in [(follow, &mut d.follow), (precede, &mut d.precede)] {
+                for (c, mut v) in m {
+                    v.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+                    v.truncate(NEIGHBOURS);
+                    out.insert(c, v.into_iter().map(|x| x.0).collect());
+                }
+            }
+        }
+        d
+    }
+}
+
+/// Add `n` to the count of `w`, allocating only for a new word.
+fn bump(m: &mut FastMap<Box<str>, u64>, w: &str, n: u64) {
+    if let Some(v) = m.get_mut(w) {
+        *v += n;
+    } else {
+        m.insert(w.into(), n);
+    }
+}
+
+/// Characters kept per normalised profile.
+const PROFILE_TOP: usize = 40;
+/// Characters kept per neighbour list.
+const NEIGHBOURS: usize = 24;
+
+/// Marks a context total in the counting map.
+const CTX_FLAG: u128 = 1 << 127;
+
+/// Key of an n-gram of at most [`ORDER`] characters: its length in the
+/// bits from `21 * ORDER` up, the characters 21 bits each, last character
+/// lowest.
+#[inline]
+pub(crate) fn gram_key(g: &[char]) -> u128 {
+    let mut k: u128 = 0;
+    for &c in g {
+        k = (k << 21) | c as u128;
+    }
+    k | ((g.len() as u128) << (21 * ORDER))
+}
+
+/// The key of an n-gram without its last character.
+#[inline]
+fn context_key(k: u128) -> u128 {
+    let len = (k >> (21 * ORDER)) as usize;
+    let chars = k & ((1u128 << (21 * ORDER)) - 1);
+    (chars >> 21) | (((len - 1) as u128) << (21 * ORDER))
+}
+
+/// The words of `text` with their byte ranges: runs of letters, digits and
+/// combining marks, with an apostrophe inside a word kept ("don’t",
+/// "l’emergenza").
+pub(crate) fn words_with_pos(text: &str) -> impl Iterator<Item = (&str, usize, usize)> {
+    let mut it = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (i, c) = it.next()?;
+            if super::charclass::is_wordish(c) {
+                break i;
+            }
+        };
+        let mut end = text.len();
+        while let Some(&(i, c)) = it.peek() {
+            if super::charclass::is_wordish(c) {
+                it.next();
+            } else if c == '’' || c == '\'' {
+                let rest = &text[i + c.len_utf8()..];
+                if rest.chars().next().is_some_and(super::charclass::is_wordish) {
+                    it.next();
+                } else {
+                    end = i;
+                    break;
+                }
+            } else {
+                end = i;
+                break;
+            }
+        }
+        Some((&text[start..end], start, end))
+    })
+}
+
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..).and_then(|t| t.chars().next())
+}
+
+fn prev_char_start(s: &str, i: usize) -> usize {
+    let mut j = i - 1;
+    while !s.is_char_boundary(j) {
+        j -= 1;
+    }
+    j
+}
+
+/// Lower-case a word, folding the typewriter apostrophe to ’.
+pub(crate) fn lower(w: &str) -> String {
+    let mut s = String::with_capacity(w.len());
+    for c in w.chars() {
+        s.push(lower_char(c));
+    }
+    s
+}
+
+/// One-character lower case (the first of a multi-character lowering), with
+/// `'` folded to `’`.
+#[inline]
+pub(crate) fn lower_char(c: char) -> char {
+    if c == '\'' {
+        return '’';
+    }
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut l = c.to_lowercase();
+    match (l.next(), l.next()) {
+        (Some(x), None) => x,
+        _ => c,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learns_intact_words_only() {
+        let mut l = Lexicon::new();
+        l.learn("Le café est prêt, n’est-ce pas ? Oui.");
+        assert_eq!(l.count("café"), 1);
+        assert_eq!(l.count("n’est"), 1);
+        let mut d = Lexicon::new();
+        d.learn("Le caf? est pr?t et l?-bas");
+        assert_eq!(d.count("caf"), 0);
+        assert_eq!(d.count("est"), 1);
+        let mut m = Lexicon::new();
+        m.learn("Le cafÃ© est prÃªt.");
+        assert_eq!(m.count("café"), 1);
+    }
+
+    #[test]
+    fn merge_is_commutative() {
+        let (mut a, mut b) = (Lexicon::new(), Lexicon::new());
+        a.learn("über alles und mehr");
+        b.learn("und über nichts");
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab.words, ba.words);
+        assert_eq!(ab.profiles, ba.profiles);
+        assert_eq!(ab.count("über"), 2);
+    }
+
+    #[test]
+    fn word_lists() {
+        let l = Lexicon::from_word_list("café\n# comment\nnaïve/S\n\ndon't\n".as_bytes()).unwrap();
+        assert_eq!(l.len(), 3);
+        assert_eq!(l.count("don't"), 1);
+        assert!(!l.is_empty());
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes() {
+        let w: Vec<&str> = words_with_pos("l’emergenza, rock’n’roll’ et 'x'").map(|x| x.0).collect();
+        assert_eq!(w, ["l’emergenza", "rock’n’roll", "et", "x"]);
+    }
+}

@@ -1,0 +1,1778 @@
+//! Characters lost in a charset conversion: `?` in place of each byte
+//! ("caf??": `é` is two bytes in UTF-8) or of each character ("caf?"), and
+//! U+FFFD where a decoder met a byte it could not read ("caf�").
+//!
+//! **The gate.** A `?` is usually a real question mark, so nothing happens
+//! unless the paragraph carries evidence of damage that a real question mark
+//! cannot produce: a `?` run *between two letters* ("r??wnie", "l?uft"), or
+//! several runs glued to the start of words. URLs and code (`?q=`, `://`)
+//! never count and are never touched. Without that evidence only a run the
+//! lexicons explain overwhelmingly is restored: "caf??" when "café" is a
+//! known word and "caf" is not; "Really??" stays because "Really" is a word.
+//! U+FFFD is damage by definition.
+//!
+//! **Per byte or per character.** A character outside ASCII is two to four
+//! bytes in UTF-8, so per-byte damage never leaves a lone `?` between
+//! letters; one lone `?` inside a word means per-character damage.
+//!
+//! **Restoring.** Each run is read every way that fits its length and its
+//! neighbours: letters of the word around it, punctuation (curly quotes,
+//! dashes, `’`, no-break spaces, `« »`), a real question mark, or several
+//! of these. Every reading is scored: words by the lexicons (a known word,
+//! chosen by count, ties broken lexicographically) or, for words no lexicon
+//! knows, by a character n-gram model derived from the lexicons;
+//! punctuation by its typographic context and by the quotes and dashes the
+//! paragraph's language uses (learned from the company its function words
+//! keep in the lexicons). The best reading wins; when no reading beats
+//! leaving the run alone, it is left alone.
+
+use super::charclass::{is_wordish, script, Script, SCRIPTS, SCRIPT_LIST};
+use super::fasthash::FastMap;
+use super::lexicon::{lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
+use std::cell::RefCell;
+
+const QM: char = '?';
+const FFFD: char = '\u{fffd}';
+/// Pseudo-mark: a `?` in a text that kept its Latin-1 characters.
+const QM_NOT_LATIN1: char = '\u{e001}';
+
+/// Whether `?` stands for one byte or one character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    PerChar,
+    PerByte,
+}
+
+#[derive(Clone, Debug)]
+struct Run {
+    start: usize,
+    end: usize,
+    mark: char,
+}
+
+impl Run {
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+}
+
+/// Cheap test used when learning: does `text` show `?` damage (a `?` run
+/// between two letters, outside URLs)?
+pub(crate) fn looks_damaged(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    for i in memchr::memchr_iter(b'?', bytes) {
+        if i == 0 || bytes[i - 1] == b'?' {
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && bytes[j] == b'?' {
+            j += 1;
+        }
+        let before = text[..i].chars().next_back();
+        let after = text[j..].chars().next();
+        if before.is_some_and(|c| c.is_alphabetic()) && after.is_some_and(|c| c.is_alphabetic()) {
+            // The whole token, to rule out URLs and code.
+            let s = text[..i].rfind(is_blank).map_or(0, |k| k + 1);
+            let e = text[j..].find(is_blank).map_or(text.len(), |k| j + k);
+            let cl: Vec<char> = text[s..e].chars().collect();
+            if !is_code(&cl) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Maximal runs of non-blank characters.
+fn clusters(chars: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_blank(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < chars.len() && !is_blank(chars[i]) {
+            i += 1;
+        }
+        out.push((s, i));
+    }
+    out
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\u{a0}' || c == '\u{202f}'
+}
+
+/// URLs, e-mail addresses, code: a `?` there is syntax.
+fn is_code(cl: &[char]) -> bool {
+    let s: String = cl.iter().collect();
+    if s.contains("://") || s.contains("www.") || s.contains('@') || s.contains('\\') {
+        return true;
+    }
+    if let Some(q) = cl.iter().position(|&c| c == QM) {
+        if cl[q..].iter().any(|&c| c == '=' || c == '&') || cl[..q].contains(&'/') || cl[..q].contains(&'=') {
+            return true;
+        }
+    }
+    false
+}
+
+fn runs_in(chars: &[char], cs: usize, ce: usize) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut i = cs;
+    while i < ce {
+        let c = chars[i];
+        if c == QM || c == FFFD {
+            let s = i;
+            while i < ce && chars[i] == c {
+                i += 1;
+            }
+            out.push(Run { start: s, end: i, mark: c });
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn inner(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
+    r.start > cs && r.end < ce && chars[r.start - 1].is_alphabetic() && chars[r.end].is_alphabetic()
+}
+
+/// Character classes of a run's neighbours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    /// White space or the edge of the text.
+    Edge,
+    Letter,
+    Digit,
+    /// Opening punctuation: `( [ « “ „ ‘ ¿ ¡`.
+    Open,
+    /// Closing or sentence punctuation: `. , ) ] ” …`.
+    Close,
+    /// Punctuation French sets off with a no-break space: `; : ! ? »`.
+    Spaced,
+    Other,
+}
+
+fn side(c: Option<char>) -> Side {
+    match c {
+        None => Side::Edge,
+        Some(c) if is_blank(c) => Side::Edge,
+        Some(c) if c.is_alphabetic() => Side::Letter,
+        Some(c) if c.is_numeric() => Side::Digit,
+        Some('(' | '[' | '{' | '«' | '“' | '„' | '‘' | '‚' | '¿' | '¡' | '"' | '\'') => Side::Open,
+        Some(';' | ':' | '!' | '?' | '»') => Side::Spaced,
+        Some('.' | ',' | ')' | ']' | '}' | '”' | '…' | '’') => Side::Close,
+        Some(_) => Side::Other,
+    }
+}
+
+/// The lexicons, with what the restorer asks of them.
+struct Model<'a> {
+    lexicons: &'a [&'a Lexicon],
+    /// Indexes of the lexicons that supply candidates (the large ones, or
+    /// all when none is large).
+    shapes: Vec<&'a Derived>,
+    /// The character model: the largest lexicon's.
+    main: Option<&'a Derived>,
+    /// Candidate non-ASCII characters for a blank, most frequent first.
+    alphabet: Vec<char>,
+    prior: FastMap<char, f32>,
+    prior_total: f32,
+    /// Word tokens counted by all lexicons.
+    tokens: u64,
+    /// The script of most of the paragraph's letters: lost letters are of
+    /// that script.
+    script: Script,
+    fill_cache: RefCell<FastMap<u64, Option<Fill>>>,
+    score_cache: RefCell<FastMap<u64, f32>>,
+}
+
+/// The best restoration of one word pattern.
+#[derive(Clone, Debug)]
+struct Fill {
+    /// The characters that went into the blanks, in order.
+    slots: Vec<char>,
+    score: f32,
+}
+
+/// Weight of the language prior against the n-gram model.
+const PRIOR_WEIGHT: f32 = 1.5;
+/// Share of a word's probability given by its lexicon count; the rest by
+/// the character model (the chance of a word nobody has seen).
+const KNOWN_WEIGHT: f32 = 0.8;
+/// ln P per character of a word when no character model exists.
+const NO_MODEL_PER_CHAR: f32 = -2.5;
+/// Cost of leaving a damaged run as it is, on top of the unknown
+/// character's own improbability.
+const KEEP_DAMAGE: f32 = -8.0;
+/// Weight of word probabilities against the priors of the readings: the
+/// word models are sharp (a known word against an unknown one differs by
+/// many nats) but not well calibrated across word lengths.
+const WORD_WEIGHT: f32 = 0.35;
+/// Backoff penalty of the n-gram model (stupid backoff).
+const BACKOFF: f32 = -0.9;
+/// Known words tried per shape.
+const SHAPE_CANDIDATES: usize = 16;
+/// Candidates tried per blank.
+const CANDIDATES: usize = 10;
+/// Characters after a blank whose n-gram terms rank its candidates.
+const LOOKAHEAD: usize = 3;
+
+fn hash_of<T: std::hash::Hash>(t: T) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<super::fasthash::FastHasher>::default().hash_one(t)
+}
+
+impl<'a> Model<'a> {
+    fn new(lexicons: &'a [&'a Lexicon], chars: &[char]) -> Self {
+        let large: Vec<&Lexicon> = lexicons.iter().copied().filter(|l| l.is_large()).collect();
+        let shape_lex: Vec<&Lexicon> = if large.is_empty() { lexicons.to_vec() } else { large };
+        let shapes: Vec<&Derived> = shape_lex.iter().map(|l| l.derived()).collect();
+        // The character model of the first large lexicon learned from text
+        // (the batch's): a word list of one language would skew it.
+        let main = shape_lex
+            .iter()
+            .find(|l| !l.is_list() && l.is_large())
+            .or_else(|| shape_lex.iter().find(|l| l.is_large()))
+            .map(|l| l.derived())
+            .filter(|d| d.has_model);
+        let alphabet: Vec<char> = match main {
+            Some(d) => d.alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect(),
+            None => {
+                let mut counts: FastMap<char, u64> = FastMap::default();
+                for d in &shapes {
+                    for &(c, n) in &d.alphabet {
+                        *counts.entry(c).or_default() += n;
+                    }
+                }
+                let mut v: Vec<(char, u64)> = counts.into_iter().filter(|&(c, _)| lower_char(c) == c).collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                v.into_iter().map(|x| x.0).collect()
+            }
+        };
+        // The language prior: the characters that the texts using this
+        // paragraph's function words contain.
+        let mut prior: FastMap<char, f32> = FastMap::default();
+        let mut seen: Vec<[u8; 4]> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_ascii_alphabetic() || i > 0 && is_wordish(chars[i - 1]) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_alphabetic() {
+                j += 1;
+            }
+            let len = j - i;
+            let ends_word = j == chars.len() || !is_wordish(chars[j]) && chars[j] != QM;
+            if len <= 4 && ends_word {
+                let mut key = [0u8; 4];
+                for (k, c) in chars[i..j].iter().enumerate() {
+                    key[k] = c.to_ascii_lowercase() as u8;
+                }
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    let w = std::str::from_utf8(&key[..len]).unwrap_or("");
+                    for d in &shapes {
+                        if let Some(p) = d.profiles.get(w) {
+                            for &(c, share) in p {
+                                *prior.entry(c).or_default() += share;
+                            }
+                        }
+                    }
+                }
+            }
+            i = j;
+        }
+        let prior_total = prior.values().sum();
+        let tokens = lexicons.iter().filter(|l| !l.is_list()).map(|l| l.tokens()).sum();
+        let mut counts = [0u32; SCRIPTS];
+        for &c in chars {
+            if c.is_alphabetic() {
+                counts[script(c) as usize] += 1;
+            }
+        }
+        let best = (0..SCRIPTS).max_by_key(|&i| (counts[i], usize::MAX - i)).unwrap_or(0);
+        let script = if counts[best] == 0 { Script::Latin } else { SCRIPT_LIST[best] };
+        Model {
+            lexicons,
+            shapes,
+            main,
+            alphabet,
+            prior,
+            prior_total,
+            tokens,
+            script,
+            fill_cache: RefCell::new(FastMap::default()),
+            score_cache: RefCell::new(FastMap::default()),
+        }
+    }
+
+    fn has_model(&self) -> bool {
+        self.main.is_some()
+    }
+
+    /// Share of `c` among the non-ASCII characters of texts like this one.
+    fn prior_of(&self, c: char) -> f32 {
+        if self.prior_total <= 0.0 {
+            return 0.02;
+        }
+        (self.prior.get(&c).copied().unwrap_or(0.0) / self.prior_total).max(0.0)
+    }
+
+    fn prior_ln(&self, c: char) -> f32 {
+        if self.prior_total <= 0.0 {
+            return 0.0;
+        }
+        (self.prior_of(c) + 0.002).ln()
+    }
+
+    /// How often the lexicons learned from text saw `w`; a word only a word
+    /// list knows counts as half an occurrence.
+    fn count_lower(&self, w: &str) -> f32 {
+        let mut n = 0u64;
+        let mut listed = false;
+        for l in self.lexicons {
+            let c = l.count_lower(w);
+            if l.is_list() {
+                listed |= c > 0;
+            } else {
+                n += c;
+            }
+        }
+        if n == 0 && listed {
+            0.5
+        } else {
+            n as f32
+        }
+    }
+
+    fn cased(&self, w: &str) -> Option<&str> {
+        self.shapes.iter().find_map(|d| d.cased.get(w).map(|s| &**s))
+    }
+
+    /// ln P(c | the ORDER-1 characters before it), stupid backoff.
+    #[inline]
+    fn logp(&self, ctx: &[char], c: char) -> f32 {
+        let Some(d) = self.main else { return NO_MODEL_PER_CHAR };
+        let max = ctx.len().min(ORDER - 1);
+        let mut pen = 0.0;
+        for n in (0..=max).rev() {
+            let h = &ctx[ctx.len() - n..];
+            let mut key: u128 = 0;
+            for &x in h {
+                key = (key << 21) | x as u128;
+            }
+            key = ((key << 21) | c as u128) | (((n + 1) as u128) << (21 * ORDER));
+            if let Some(&lp) = d.logp.get(&key) {
+                return lp + pen;
+            }
+            pen += BACKOFF;
+        }
+        -14.0 + pen
+    }
+
+    /// ln P(word) under the character model (word boundaries included).
+    fn word_logp(&self, w: &[char]) -> f32 {
+        if self.main.is_none() {
+            return NO_MODEL_PER_CHAR * (w.len() + 1) as f32;
+        }
+        let mut buf = [BOW; 64];
+        let n = w.len().min(64 - ORDER);
+        buf[ORDER - 1..ORDER - 1 + n].copy_from_slice(&w[..n]);
+        buf[ORDER - 1 + n] = EOW;
+        let mut s = 0.0;
+        for i in ORDER - 1..=ORDER - 1 + n {
+            s += self.logp(&buf[i + 1 - ORDER..i], buf[i]);
+        }
+        s
+    }
+
+    /// ln P(word) under a unigram model over the lexicons' tokens, backed by
+    /// the character model for words they do not know.
+    fn word_score(&self, w: &[char]) -> f32 {
+        if w.iter().all(|c| c.is_numeric()) {
+            return -4.0;
+        }
+        let key = hash_of(w);
+        if let Some(&s) = self.score_cache.borrow().get(&key) {
+            return s;
+        }
+        let s: String = w.iter().collect();
+        let n = self.count_lower(&s);
+        let novel = (1.0 - KNOWN_WEIGHT).ln() + self.word_logp(w);
+        let score = if n <= 0.0 || self.tokens == 0 {
+            novel
+        } else {
+            let known = (KNOWN_WEIGHT * n / self.tokens as f32).ln();
+            let (a, b) = if known > novel { (known, novel) } else { (novel, known) };
+            a + (b - a).exp().ln_1p()
+        };
+        self.score_cache.borrow_mut().insert(key, score);
+        score
+    }
+
+    /// Whether `c` may fill a blank of `bytes` UTF-8 bytes (`0` = any) for
+    /// damage `mark`.
+    fn slot_ok(c: char, bytes: usize, mark: char) -> bool {
+        if bytes != 0 && c.len_utf8() != bytes {
+            return false;
+        }
+        if mark == QM_NOT_LATIN1 {
+            // The text kept its Latin-1 letters: what was lost is outside
+            // Latin-1 (curly quotes, dashes, Central European letters).
+            return (c as u32) > 0xFF;
+        }
+        if mark == FFFD {
+            // A byte a UTF-8 decoder rejected: a character of the single-byte
+            // code page the text was really in (Windows-1252 and its
+            // neighbours encode the letters of the languages concerned).
+            return super::codec::byte_in(c, 0).is_some_and(|b| b >= 0xA0 || c == '’' || c == '–' || c == '—')
+                || super::codec::byte_in(c, 1).is_some_and(|b| b >= 0xA0);
+        }
+        true
+    }
+
+    /// The best way to fill the blanks of `pattern` (lower-cased word
+    /// characters, [`Unit::Blank`] for a lost character).
+    fn fill(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        let key = hash_of((pattern, mark));
+        if let Some(f) = self.fill_cache.borrow().get(&key) {
+            return f.clone();
+        }
+        let f = self.fill_uncached(pattern, mark);
+        self.fill_cache.borrow_mut().insert(key, f.clone());
+        f
+    }
+
+    /// The score of [`Model::fill`] alone.
+    fn fill_score(&self, pattern: &[Unit], mark: char) -> Option<f32> {
+        let key = hash_of((pattern, mark));
+        if let Some(f) = self.fill_cache.borrow().get(&key) {
+            return f.as_ref().map(|f| f.score);
+        }
+        let f = self.fill_uncached(pattern, mark);
+        let score = f.as_ref().map(|f| f.score);
+        self.fill_cache.borrow_mut().insert(key, f);
+        score
+    }
+
+    fn fill_uncached(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        let nblanks = pattern.iter().filter(|u| matches!(u, Unit::Blank(_))).count();
+        if nblanks == 0 {
+            let w: Vec<char> = pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }).collect();
+            return Some(Fill { score: self.word_score(&w), slots: Vec::new() });
+        }
+        // 1. Known words of the same shape.
+        let per_byte = pattern.iter().any(|u| matches!(u, Unit::Blank(b) if *b > 0));
+        let mut shape = String::new();
+        for u in pattern {
+            match u {
+                Unit::Char(c) => shape.push(*c),
+                Unit::Blank(b) => {
+                    for _ in 0..(*b).max(1) {
+                        shape.push(BLANK);
+                    }
+                }
+            }
+        }
+        let blank_bytes: Vec<usize> =
+            pattern.iter().filter_map(|u| if let Unit::Blank(b) = u { Some(*b) } else { None }).collect();
+        let mut best: Option<(f32, &str, Vec<char>)> = None;
+        for d in &self.shapes {
+            let idx = if per_byte { &d.by_byte_shape } else { &d.by_char_shape };
+            let Some(v) = idx.get(shape.as_str()) else { continue };
+            // Most frequent first: the prior can lift a rarer word, not one
+            // from the long tail.
+            for (w, _) in v.iter().take(SHAPE_CANDIDATES) {
+                // The characters in the blanks.
+                let slots: Vec<char> = w.chars().filter(|c| !c.is_ascii()).collect();
+                let same_script = slots.iter().all(|&c| c == '’' || !c.is_alphabetic() || script(c) == self.script);
+                let ok = same_script
+                    && if per_byte {
+                        slots.iter().all(|&c| Self::slot_ok(c, 0, mark))
+                    } else {
+                        slots.len() == nblanks
+                            && slots.iter().zip(&blank_bytes).all(|(&c, &b)| Self::slot_ok(c, b, mark))
+                    };
+                if !ok {
+                    continue;
+                }
+                let n = self.count_lower(w);
+                let prior: f32 = slots.iter().map(|&c| self.prior_ln(c)).sum();
+                let score = n.max(0.5).ln() + PRIOR_WEIGHT * prior;
+                let better = match &best {
+                    None => true,
+                    Some(b) => score > b.0 || score == b.0 && &**w < b.1,
+                };
+                if better {
+                    best = Some((score, w, slots));
+                }
+            }
+        }
+        if let Some((_, w, slots)) = best {
+            let wc: Vec<char> = w.chars().collect();
+            return Some(Fill { score: self.word_score(&wc), slots });
+        }
+        // 2. The character model, for words with letters left to go by.
+        if !self.has_model() || !pattern.iter().any(|u| matches!(u, Unit::Char(c) if c.is_alphabetic())) {
+            return None;
+        }
+        self.model_fill(pattern, mark)
+    }
+
+    /// Beam search over the blanks with the n-gram model and the prior.
+    fn model_fill(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        // Expand per-byte blanks into characters: a run of 4 bytes inside a
+        // word is two 2-byte letters, 5 is 2+3 or 3+2, …
+        let mut variants: Vec<Vec<Unit>> = vec![Vec::new()];
+        for u in pattern {
+            match u {
+                Unit::Blank(b) if *b >= 4 => {
+                    let parts = compositions(*b);
+                    let mut next = Vec::new();
+                    for v in &variants {
+                        for p in &parts {
+                            let mut v2 = v.clone();
+                            v2.extend(p.iter().map(|&x| Unit::Blank(x)));
+                            next.push(v2);
+                        }
+                    }
+                    variants = next;
+                }
+                _ => {
+                    for v in &mut variants {
+                        v.push(u.clone());
+                    }
+                }
+            }
+            if variants.len() > 8 {
+                variants.truncate(8);
+            }
+        }
+        let mut best: Option<Fill> = None;
+        for v in variants {
+            if let Some(f) = self.beam(&v, mark) {
+                if best.as_ref().is_none_or(|b| f.score > b.score) {
+                    best = Some(f);
+                }
+            }
+        }
+        best
+    }
+
+    /// Left-to-right beam over the blanks, scoring each candidate only by
+    /// the n-gram terms it changes.
+    fn beam(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
+        const WIDTH: usize = 4;
+        let blanks: Vec<usize> =
+            pattern.iter().enumerate().filter(|(_, u)| matches!(u, Unit::Blank(_))).map(|(i, _)| i).collect();
+        let len = pattern.len();
+        let off = ORDER - 1;
+        let mut buf: Vec<char> = Vec::with_capacity(len + ORDER);
+        buf.extend(std::iter::repeat_n(BOW, off));
+        buf.extend(pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }));
+        buf.push(EOW);
+        let mut beam: Vec<(Vec<char>, f32)> = vec![(Vec::new(), 0.0)];
+        for (bi, &pos) in blanks.iter().enumerate() {
+            let Unit::Blank(bytes) = pattern[pos] else { unreachable!() };
+            let next_blank = blanks.get(bi + 1).copied().unwrap_or(usize::MAX);
+            let mut next: Vec<(Vec<char>, f32)> = Vec::new();
+            for (slots, sc) in &beam {
+                for (k, &c) in slots.iter().enumerate() {
+                    buf[blanks[k] + off] = c;
+                }
+                let prev = (pos > 0).then(|| buf[pos + off - 1]).filter(|&c| c != BLANK);
+                let nxt = match pattern.get(pos + 1) {
+                    Some(Unit::Char(c)) => Some(*c),
+                    Some(Unit::Blank(_)) => None,
+                    None => Some(EOW),
+                };
+                for c in self.candidates(prev, nxt, bytes, mark) {
+                    buf[pos + off] = c;
+                    let mut local = PRIOR_WEIGHT * self.prior_ln(c);
+                    // The blank's own term and the two after it carry
+                    // nearly all the evidence.
+                    let last = (pos + LOOKAHEAD).min(len);
+                    for j in pos..=last {
+                        if j >= next_blank {
+                            break;
+                        }
+                        local += self.logp(&buf[j..j + off], buf[j + off]);
+                    }
+                    let mut s2 = slots.clone();
+                    s2.push(c);
+                    next.push((s2, sc + local));
+                }
+                buf[pos + off] = BLANK;
+            }
+            next.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            next.truncate(WIDTH);
+            if next.is_empty() {
+                return None;
+            }
+            beam = next;
+        }
+        let (slots, _) = beam.into_iter().next()?;
+        for (k, &c) in slots.iter().enumerate() {
+            buf[blanks[k] + off] = c;
+        }
+        let score = self.word_score(&buf[off..off + len]);
+        Some(Fill { slots, score })
+    }
+
+    /// Characters that may fill a blank between `prev` and `next`: those
+    /// the model has seen after `prev` and before `next` first.
+    fn candidates(&self, prev: Option<char>, next: Option<char>, bytes: usize, mark: char) -> Vec<char> {
+        let Some(d) = self.main else { return Vec::new() };
+        let ok = |c: char| {
+            (c == '’' || c.is_alphabetic() && script(c) == self.script)
+                && Self::slot_ok(c, bytes, mark)
+                && lower_char(c) == c
+        };
+        let after: &[char] = prev.and_then(|p| d.follow.get(&p)).map_or(&[], |v| v.as_slice());
+        let before: &[char] = next.and_then(|n| d.precede.get(&n)).map_or(&[], |v| v.as_slice());
+        let mut out: Vec<char> = Vec::with_capacity(CANDIDATES);
+        for &c in after {
+            if before.contains(&c) && ok(c) {
+                out.push(c);
+            }
+        }
+        for (&a, &b) in after.iter().zip(before.iter()) {
+            for c in [a, b] {
+                if out.len() < CANDIDATES && !out.contains(&c) && ok(c) {
+                    out.push(c);
+                }
+            }
+        }
+        let longer = if after.len() > before.len() { after } else { before };
+        for &c in longer.iter().skip(after.len().min(before.len())) {
+            if out.len() < CANDIDATES && !out.contains(&c) && ok(c) {
+                out.push(c);
+            }
+        }
+        if out.len() < 4 {
+            for &c in &self.alphabet {
+                if out.len() >= 8 {
+                    break;
+                }
+                if !out.contains(&c) && ok(c) {
+                    out.push(c);
+                }
+            }
+        }
+        out.truncate(CANDIDATES);
+        out
+    }
+}
+
+/// Ways to split a run of `n` bytes into characters of 2 or 3 bytes.
+fn compositions(n: usize) -> Vec<Vec<usize>> {
+    fn go(n: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if n == 0 {
+            out.push(cur.clone());
+            return;
+        }
+        for p in [2, 3] {
+            if p <= n && cur.len() < 4 {
+                cur.push(p);
+                go(n - p, cur, out);
+                cur.pop();
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(n, &mut Vec::new(), &mut out);
+    out
+}
+
+/// One position of a word pattern.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Unit {
+    Char(char),
+    /// A lost character: its UTF-8 length in bytes, or 0 when unknown
+    /// (per-character damage).
+    Blank(usize),
+}
+
+/// A reading of one run.
+#[derive(Clone, Debug)]
+enum Reading {
+    /// Leave the run as it is (a real question mark, or damage nothing
+    /// explains).
+    Keep,
+    /// Letters of the word(s) around it: per character, or per byte with
+    /// these UTF-8 lengths.
+    Letters(Vec<usize>),
+    /// Punctuation, possibly followed by letters (at a word start) or
+    /// preceded by letters (at a word end), or letters then a real `?`.
+    Mixed { before: String, letters: Vec<usize>, after: String },
+}
+
+/// One restored run: characters `start..end` of the text become `text`.
+#[derive(Clone, Debug)]
+pub(crate) struct Edit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) text: String,
+    /// `?` or U+FFFD.
+    pub(crate) mark: char,
+}
+
+/// Restore the lost characters of `text`: the edits, in order, or `None`
+/// when nothing changes.
+pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edit>> {
+    let chars: Vec<char> = text.chars().collect();
+    let cl = clusters(&chars);
+    let mut work: Vec<((usize, usize), Vec<Run>)> = Vec::new();
+    let mut n_inner = 0;
+    let mut n_inner_single = 0;
+    let mut n_start = 0;
+    let mut has_fffd = false;
+    let mut has_q_runs = false;
+    for &(cs, ce) in &cl {
+        let runs = runs_in(&chars, cs, ce);
+        if runs.is_empty() {
+            continue;
+        }
+        if runs.iter().any(|r| r.mark == QM) && is_code(&chars[cs..ce]) {
+            let keep: Vec<Run> = runs.into_iter().filter(|r| r.mark == FFFD).collect();
+            if !keep.is_empty() {
+                has_fffd = true;
+                work.push(((cs, ce), keep));
+            }
+            continue;
+        }
+        for r in &runs {
+            if r.mark == FFFD {
+                has_fffd = true;
+                continue;
+            }
+            has_q_runs = true;
+            if inner(&chars, cs, ce, r) {
+                n_inner += 1;
+                if r.len() == 1 {
+                    n_inner_single += 1;
+                }
+            } else if side(prev(&chars, cs, r.start)) != Side::Letter
+                && next(&chars, ce, r.end).is_some_and(|c| c.is_alphanumeric())
+            {
+                // Glued to the start of a word: one `?` could be a lost `¿`
+                // or a typo, two or more are not punctuation anyone types.
+                n_start += if r.len() >= 2 { 2 } else { 1 };
+            }
+        }
+        work.push(((cs, ce), runs));
+    }
+    if work.is_empty() {
+        return None;
+    }
+    let q_damaged = n_inner >= 1 || n_start >= 2;
+    let q_mode =
+        if n_inner_single > 0 || (n_inner == 0 && any_single(&chars, &work)) { Mode::PerChar } else { Mode::PerByte };
+    let f_mode = fffd_mode(&chars, &work);
+    if !q_damaged && !has_fffd && !has_q_runs {
+        return None;
+    }
+    // Intact non-ASCII characters: per-character damage then only took what
+    // the target charset lacked, and U+FFFD is a local loss.
+    let intact_non_ascii = chars.iter().filter(|&&c| !c.is_ascii() && c != FFFD).count();
+    let latin1_kept = chars.iter().any(|&c| c.is_alphabetic() && !c.is_ascii() && (c as u32) <= 0xFF);
+    let para = Para {
+        q_mode,
+        f_mode,
+        q_damaged,
+        q_latin1_kept: q_mode == Mode::PerChar && latin1_kept,
+        f_dense: has_fffd && intact_non_ascii == 0,
+        last_closer: last_closer(&chars),
+        first_opener: first_opener(&chars),
+    };
+    let model = Model::new(lexicons, &chars);
+    let style = Style::new(&model);
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut quotes = QuoteState::default();
+    for ((cs, ce), runs) in &work {
+        let runs: Vec<Run> =
+            runs.iter().filter(|r| r.mark == FFFD || q_damaged || confirmable(&chars, *cs, *ce, r)).cloned().collect();
+        if runs.is_empty() {
+            continue;
+        }
+        resolve_cluster(&chars, *cs, *ce, &runs, &model, &style, &mut quotes, &para, &mut edits);
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| e.0);
+    Some(edits.into_iter().map(|(start, end, text)| Edit { start, end, text, mark: chars[start] }).collect())
+}
+
+/// Restore the lost characters of `text`. `None` when nothing changed.
+#[cfg(test)]
+fn restore(text: &str, lexicons: &[&Lexicon]) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let edits = restore_edits(text, lexicons)?;
+    let mut out = String::new();
+    let mut i = 0;
+    for e in edits {
+        out.extend(&chars[i..e.start]);
+        out.push_str(&e.text);
+        i = e.end;
+    }
+    out.extend(&chars[i..]);
+    Some(out)
+}
+
+fn prev(chars: &[char], cs: usize, i: usize) -> Option<char> {
+    (i > cs).then(|| chars[i - 1])
+}
+
+fn next(chars: &[char], ce: usize, i: usize) -> Option<char> {
+    (i < ce).then(|| chars[i])
+}
+
+fn any_single(chars: &[char], work: &[((usize, usize), Vec<Run>)]) -> bool {
+    work.iter().any(|((cs, ce), runs)| {
+        runs.iter().any(|r| {
+            r.mark == QM && r.len() == 1 && side(next(chars, *ce, r.end)) == Side::Letter && r.start > *cs
+                || r.mark == QM && r.len() == 1 && r.start == *cs && side(next(chars, *ce, r.end)) == Side::Letter
+        })
+    })
+}
+
+fn fffd_mode(chars: &[char], work: &[((usize, usize), Vec<Run>)]) -> Mode {
+    let mut single = 0;
+    let mut multi = 0;
+    for ((cs, ce), runs) in work {
+        for r in runs.iter().filter(|r| r.mark == FFFD) {
+            if inner(chars, *cs, *ce, r) {
+                if r.len() == 1 {
+                    single += 1;
+                } else {
+                    multi += 1;
+                }
+            }
+        }
+    }
+    if multi > 0 && single == 0 {
+        Mode::PerByte
+    } else {
+        Mode::PerChar
+    }
+}
+
+/// Without other evidence of damage, a run at the end of a word may still
+/// be restored when the lexicons say so (decided in [`resolve_cluster`]).
+fn confirmable(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
+    r.start > cs && chars[r.start - 1].is_alphabetic() && side(next(chars, ce, r.end)) != Side::Letter
+}
+
+/// The paragraph's typographic habits, from the language prior.
+struct Style {
+    /// Opening double quote and its weight.
+    open: Vec<(char, f32)>,
+    /// Closing double quote after each opening one.
+    close_low9: char,
+    close_66: char,
+    /// `–` or `—` between spaces.
+    dash: char,
+    guillemets: bool,
+}
+
+impl Style {
+    fn new(m: &Model) -> Style {
+        let p = |c| m.prior_of(c);
+        let (low9, q66, q99) = (p('„'), p('“'), p('”'));
+        let guill = p('«') + p('»');
+        let quotes = low9 + q66 + q99 + guill + 1e-6;
+        // Shares within the family of double quotes.
+        let (r_low9, r66, r99, r_g) = (low9 / quotes, q66 / quotes, q99 / quotes, guill / quotes);
+        let mut open =
+            vec![('“', 0.05 + (r66 - r_low9).max(0.0) + 0.5 * r99), ('„', 0.01 + 1.5 * r_low9), ('«', 0.005 + r_g)];
+        let tot: f32 = open.iter().map(|x| x.1).sum();
+        for o in &mut open {
+            o.1 /= tot;
+        }
+        let close_low9 = if r66 >= r99 { '“' } else { '”' };
+        let dash = if p('—') > 1.5 * p('–') { '—' } else { '–' };
+        Style { open, close_low9, close_66: '”', dash, guillemets: r_g > 0.5 }
+    }
+}
+
+/// What the paragraph as a whole says about its damage.
+struct Para {
+    q_mode: Mode,
+    f_mode: Mode,
+    /// `?` damage is proven (a run between letters, or several at word
+    /// starts).
+    q_damaged: bool,
+    /// Per-character `?` damage in a text that kept Latin-1 letters.
+    q_latin1_kept: bool,
+    /// U+FFFD throughout, no intact non-ASCII character: a wrong decoding
+    /// of the whole text.
+    f_dense: bool,
+    /// See [`last_closer`] and [`first_opener`].
+    last_closer: Option<usize>,
+    first_opener: Option<usize>,
+}
+
+/// Which quotes are open, to tell an opening from a closing one.
+#[derive(Default)]
+struct QuoteState {
+    double: Option<char>,
+    single: bool,
+    guillemet: bool,
+}
+
+/// What a run stands for, by its neighbours: ln P of letters, of a real
+/// question mark, and of each punctuation. The figures are the shares of
+/// each reading in real text damaged the same way (lost characters between
+/// two letters are almost always letters, before a capital almost always an
+/// opening quote, between spaces mostly a dash), so they differ for damage
+/// per byte, per character and by U+FFFD.
+struct Priors {
+    letters: f32,
+    real_q: f32,
+    punct: Vec<(String, f32)>,
+}
+
+/// A double quote, resolved by the paragraph's style and the quotes open.
+const OPEN_DQ: &str = "\u{1}open";
+const CLOSE_DQ: &str = "\u{1}close";
+
+fn priors(mode: Mode, fffd: bool, l: Side, r: Side, r_upper: bool) -> Priors {
+    use Side::*;
+    let per_byte = mode == Mode::PerByte;
+    let mut p: Vec<(&str, f32)> = Vec::new();
+    let (letters, real_q): (f32, f32);
+    match (l, r) {
+        (Letter, Letter) if r_upper => {
+            letters = if per_byte { -3.0 } else { -1.1 };
+            real_q = -6.0;
+            p.push(("\u{a0}", if per_byte { -0.1 } else { -0.4 }));
+        }
+        (Letter, Letter) => {
+            letters = -0.05;
+            real_q = -8.0;
+            p.push(("\u{a0}", if per_byte { -4.1 } else { -3.0 }));
+            p.push(("—", -5.3));
+            p.push(("…", -6.0));
+        }
+        (Letter, Edge) => {
+            letters = -0.25;
+            real_q = if per_byte { -2.5 } else { -3.2 };
+            p.push((CLOSE_DQ, if per_byte { -2.2 } else { -2.5 }));
+            p.push(("\u{a0}", -4.0));
+            p.push(("\u{a0}»", -3.9));
+            p.push(("’", -4.3));
+            p.push(("…", -5.0));
+            p.push(("–", -4.5));
+        }
+        (Letter, Close) => {
+            letters = -0.95;
+            real_q = -4.0;
+            p.push((CLOSE_DQ, -0.7));
+            p.push(("’", -3.9));
+            p.push(("’”", -3.5));
+            p.push(("\u{a0}»", -3.5));
+            p.push(("…", -4.0));
+        }
+        (Letter, Spaced) => {
+            letters = -2.0;
+            real_q = -1.3;
+            p.push(("\u{a0}", -0.85));
+            p.push(("\u{202f}", -2.5));
+            p.push((CLOSE_DQ, -2.0));
+        }
+        (Letter, Open | Other) | (Digit, Letter) | (Letter, Digit) => {
+            letters = -1.5;
+            real_q = -5.0;
+            p.push(("\u{a0}", -1.0));
+            p.push(("’", -3.0));
+            p.push(("–", -3.5));
+        }
+        (Edge | Open | Other | Close, Letter) if r_upper => {
+            letters = -5.0;
+            real_q = -6.0;
+            p.push((OPEN_DQ, -0.2));
+            p.push(("«", -2.6));
+            p.push(("«\u{a0}", -2.8));
+            p.push(("‘", if per_byte { -3.2 } else { -2.4 }));
+            p.push(("\u{a0}", if l == Close { -0.2 } else { -3.9 }));
+            p.push(("¿", -4.5));
+            p.push(("¡", -5.0));
+        }
+        (Edge | Open | Other | Close, Letter) => {
+            letters = if per_byte { -0.55 } else { -0.42 };
+            real_q = -6.0;
+            p.push((OPEN_DQ, if per_byte { -1.05 } else { -1.6 }));
+            p.push(("«\u{a0}", if per_byte { -3.9 } else { -2.4 }));
+            p.push(("‘", -4.0));
+            p.push(("¿", if fffd { -3.0 } else { -4.5 }));
+            p.push(("¡", -5.0));
+            p.push(("–", if fffd { -2.3 } else { -3.5 }));
+            p.push(("\u{a0}", if l == Open || l == Close { -0.5 } else { -4.5 }));
+        }
+        (Edge, Edge) => {
+            letters = if per_byte { -1.1 } else { -0.6 };
+            real_q = if per_byte { -2.0 } else { -3.2 };
+            p.push(("\u{2}dash", if per_byte { -0.7 } else { -1.1 }));
+            p.push(("…", -4.0));
+            p.push(("«", -3.9));
+            p.push(("»", -3.9));
+            p.push(("\u{a0}", -4.5));
+        }
+        (Close | Spaced, Edge | Close | Spaced) => {
+            letters = -5.0;
+            real_q = -3.0;
+            p.push((CLOSE_DQ, -0.3));
+            p.push(("»", -2.7));
+            p.push(("\u{a0}»", -2.5));
+            p.push(("’", -3.5));
+            p.push(("\u{a0}", if per_byte { -3.5 } else { -1.6 }));
+        }
+        (Digit, Digit) => {
+            letters = -5.0;
+            real_q = -5.0;
+            p.push(("–", -1.0));
+            p.push(("\u{a0}", -1.5));
+        }
+        (Digit, Edge | Close | Spaced) => {
+            letters = -4.0;
+            real_q = -3.0;
+            p.push(("€", -1.5));
+            p.push(("\u{a0}", -2.5));
+            p.push((CLOSE_DQ, -2.5));
+            p.push(("″", -5.0));
+            p.push(("°", -3.5));
+        }
+        (Edge | Open, Digit) => {
+            letters = -5.0;
+            real_q = -5.0;
+            p.push(("–", -1.5));
+            p.push(("€", -3.0));
+            p.push((OPEN_DQ, -2.5));
+            p.push(("«\u{a0}", -3.0));
+            p.push(("\u{a0}", if l == Open { -0.5 } else { -3.0 }));
+        }
+        (Open, Edge | Open) | (Digit, Open) | (Edge, Close | Spaced) => {
+            letters = -5.0;
+            real_q = -4.0;
+            p.push(("\u{a0}", -1.0));
+        }
+        _ => {
+            letters = -4.0;
+            real_q = -4.0;
+            p.push(("\u{a0}", -3.0));
+            p.push(("–", -3.5));
+        }
+    }
+    Priors {
+        letters,
+        real_q: if fffd { f32::NEG_INFINITY } else { real_q },
+        punct: p.into_iter().map(|(a, b)| (a.to_string(), b)).collect(),
+    }
+}
+
+/// Resolve the double quotes and dashes of a prior's punctuation by the
+/// paragraph's style and the quotes already open.
+fn resolve_punct(list: &[(String, f32)], st: &Style, q: &QuoteState) -> Vec<(String, f32)> {
+    let mut out = Vec::new();
+    for (p, w) in list {
+        match p.as_str() {
+            OPEN_DQ => {
+                let bias = if q.double.is_some() { -2.0 } else { 0.0 };
+                for &(c, share) in &st.open {
+                    out.push((c.to_string(), w + share.max(0.001).ln() + bias));
+                }
+            }
+            CLOSE_DQ => {
+                let close = match q.double {
+                    Some('„') => st.close_low9,
+                    _ => st.close_66,
+                };
+                let bias = if q.double.is_some() { 0.5 } else { 0.0 };
+                out.push((close.to_string(), w + bias));
+                if close != '“' && st.close_low9 == '“' && q.double.is_none() {
+                    out.push(("“".to_string(), w - 0.8));
+                }
+            }
+            "\u{2}dash" => {
+                out.push((st.dash.to_string(), *w));
+                out.push(((if st.dash == '–' { '—' } else { '–' }).to_string(), w - 1.8));
+            }
+            "»" | "\u{a0}»" => out.push((p.clone(), if q.guillemet { w + 1.5 } else { *w })),
+            "«" | "«\u{a0}" => out.push((p.clone(), if st.guillemets { w + 1.0 } else { *w })),
+            "’" => out.push((p.clone(), if q.single { w + 2.5 } else { *w })),
+            _ => out.push((p.clone(), *w)),
+        }
+    }
+    out
+}
+
+/// The punctuation readings of a whole run of `units` (bytes or
+/// characters).
+fn punct_seqs(pr: &Priors, units: usize, mode: Mode, st: &Style, q: &QuoteState) -> Vec<(String, f32)> {
+    let size = |s: &str| if mode == Mode::PerByte { s.len() } else { s.chars().count() };
+    let mut out: Vec<(String, f32)> =
+        resolve_punct(&pr.punct, st, q).into_iter().filter(|(p, _)| size(p) == units).collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(4);
+    out
+}
+
+/// Ways to read a run of `len` units as letters only.
+fn letter_splits(len: usize, mode: Mode) -> Vec<Vec<usize>> {
+    match mode {
+        Mode::PerChar => {
+            if len <= 3 {
+                vec![vec![0; len]]
+            } else {
+                Vec::new()
+            }
+        }
+        Mode::PerByte => {
+            if len > 9 {
+                return Vec::new();
+            }
+            compositions(len)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_cluster(
+    chars: &[char],
+    cs: usize,
+    ce: usize,
+    runs: &[Run],
+    model: &Model,
+    st: &Style,
+    quotes: &mut QuoteState,
+    para: &Para,
+    edits: &mut Vec<(usize, usize, String)>,
+) {
+    let (q_mode, f_mode) = (para.q_mode, para.f_mode);
+    // Readings per run.
+    let mut options: Vec<Vec<(Reading, f32)>> = Vec::new();
+    for r in runs {
+        let mode = if r.mark == FFFD { f_mode } else { q_mode };
+        let l = side(prev(chars, cs, r.start));
+        let rr = side(next(chars, ce, r.end));
+        let r_upper = next(chars, ce, r.end).is_some_and(|c| c.is_uppercase());
+        let n = r.len();
+        let fffd = r.mark == FFFD;
+        let pr = priors(mode, fffd, l, rr, r_upper);
+        let unit = |p: &str| if mode == Mode::PerByte { p.len() } else { p.chars().count() };
+        let mut v: Vec<(Reading, f32)> = Vec::new();
+        // Readings limited to letters the lexicons vouch for: a `?` in a
+        // paragraph without evidence of damage, a U+FFFD among intact
+        // non-ASCII characters (a local loss, not a wrong decoding).
+        let strict = if r.mark == QM { !para.q_damaged } else { !para.f_dense };
+        let question_spot = r.mark == QM
+            && matches!(l, Side::Letter | Side::Digit | Side::Close | Side::Spaced)
+            && matches!(rr, Side::Edge | Side::Close | Side::Spaced);
+        let keep_score = if strict {
+            // Without other evidence of damage, "word??" is a real question
+            // when the word is one, and "caf??" is damage when it is not.
+            let bare = bare_word(chars, cs, r);
+            if fffd || n == 1 || model.count_lower(&bare) > 0.0 {
+                4.0
+            } else {
+                -1.0
+            }
+        } else if question_spot && (n == 1 || n == 2 && mode == Mode::PerChar) {
+            pr.real_q
+        } else if question_spot && n <= 3 {
+            pr.real_q - 3.0
+        } else {
+            KEEP_DAMAGE
+        };
+        v.push((Reading::Keep, keep_score));
+        let letter_ok = if strict {
+            // Only inside a word with enough of its letters left to match.
+            word_letters(chars, cs, ce, r) >= 3
+        } else {
+            matches!(l, Side::Letter) || matches!(rr, Side::Letter) || (l == Side::Edge && rr == Side::Edge)
+        };
+        if letter_ok {
+            for s in letter_splits(n, mode) {
+                v.push((Reading::Letters(s), pr.letters));
+            }
+        }
+        if !strict {
+            // Between two letters, punctuation splits a word in two: only
+            // when both halves are words the lexicons know.
+            let split_ok = !(l == Side::Letter && rr == Side::Letter) || {
+                let (a, b) = halves(chars, cs, ce, r);
+                let camel = r_upper && prev(chars, cs, r.start).is_some_and(|c| c.is_lowercase());
+                let known = |w: &str| {
+                    let n = model.count_lower(w);
+                    n > 0.0 && (w.chars().count() >= 2 || n >= 20.0)
+                };
+                camel || known(&a) && known(&b)
+            };
+            let closer_after = para.last_closer.is_some_and(|p| p >= r.end);
+            let opener_before = para.first_opener.is_some_and(|p| p < r.start);
+            if split_ok {
+                for (p, w) in punct_seqs(&pr, n, mode, st, quotes) {
+                    let w = w + balance(&p, closer_after, opener_before, quotes);
+                    v.push((Reading::Mixed { before: p, letters: Vec::new(), after: String::new() }, w));
+                }
+            }
+            // Punctuation at a word start, then letters.
+            if l != Side::Letter && rr == Side::Letter {
+                let inner = priors(mode, fffd, Side::Open, Side::Letter, r_upper).letters;
+                for (p, w) in resolve_punct(&pr.punct, st, quotes) {
+                    if unit(&p) < n && !p.ends_with(['»', '”']) {
+                        let w = w + balance(&p, closer_after, opener_before, quotes);
+                        for s in letter_splits(n - unit(&p), mode) {
+                            v.push((Reading::Mixed { before: p.clone(), letters: s, after: String::new() }, w + inner));
+                        }
+                    }
+                }
+            }
+            // Letters at a word end, then punctuation or a real `?`.
+            if l == Side::Letter && matches!(rr, Side::Edge | Side::Close | Side::Spaced) {
+                let inner = priors(mode, fffd, Side::Letter, Side::Letter, false).letters;
+                for (p, w) in resolve_punct(&pr.punct, st, quotes) {
+                    if unit(&p) < n && !p.starts_with(['«', '“', '„']) || p == "“" && unit(&p) < n {
+                        let w = w + balance(&p, closer_after, opener_before, quotes);
+                        for s in letter_splits(n - unit(&p), mode) {
+                            v.push((Reading::Mixed { before: String::new(), letters: s, after: p.clone() }, w + inner));
+                        }
+                    }
+                }
+                if r.mark == QM && n >= 2 {
+                    for s in letter_splits(n - 1, mode) {
+                        v.push((
+                            Reading::Mixed { before: String::new(), letters: s, after: "?".into() },
+                            pr.real_q + inner,
+                        ));
+                    }
+                    let before_q = priors(mode, fffd, Side::Letter, Side::Spaced, false);
+                    for (p, w) in punct_seqs(&before_q, n - 1, mode, st, quotes) {
+                        v.push((Reading::Mixed { before: p, letters: Vec::new(), after: "?".into() }, w + pr.real_q));
+                    }
+                }
+            }
+        }
+        options.push(v);
+    }
+    // A run with only two readings, kept damage or letters, is letters
+    // whenever any fill exists: leaving a lost character in a word never
+    // beats restoring it. Fixing those first keeps the enumeration small.
+    for o in options.iter_mut() {
+        if o.len() == 2
+            && matches!(o[0].0, Reading::Keep)
+            && matches!(o[1].0, Reading::Letters(_))
+            && o[0].1 <= KEEP_DAMAGE
+        {
+            o.remove(0);
+        }
+    }
+    // Enumerate combinations (few runs per cluster); beyond the cap, decide
+    // each run alone.
+    let total: usize = options.iter().map(|o| o.len()).product();
+    let combos: Vec<Vec<usize>> = if total <= 256 {
+        let mut all = vec![Vec::new()];
+        for o in &options {
+            let mut next = Vec::with_capacity(all.len() * o.len());
+            for a in &all {
+                for i in 0..o.len() {
+                    let mut b = a.clone();
+                    b.push(i);
+                    next.push(b);
+                }
+            }
+            all = next;
+        }
+        all
+    } else {
+        // Greedy: each run on its own, others kept.
+        let mut pick = vec![0usize; options.len()];
+        for ri in 0..options.len() {
+            let mut best = (f32::NEG_INFINITY, 0);
+            for oi in 0..options[ri].len() {
+                let mut c = pick.clone();
+                c[ri] = oi;
+                if let Some((s, _)) = evaluate(chars, cs, ce, runs, &options, &c, model, para, false) {
+                    if s > best.0 {
+                        best = (s, oi);
+                    }
+                }
+            }
+            pick[ri] = best.1;
+        }
+        vec![pick]
+    };
+    let mut best_pick: Option<(f32, &Vec<usize>)> = None;
+    for c in &combos {
+        let ev = evaluate(chars, cs, ce, runs, &options, c, model, para, false);
+        if let Some((s, _)) = ev {
+            if best_pick.as_ref().is_none_or(|b| s > b.0) {
+                best_pick = Some((s, c));
+            }
+        }
+    }
+    let best = best_pick.and_then(|(_, c)| evaluate(chars, cs, ce, runs, &options, c, model, para, true));
+    if let Some((_, e)) = best {
+        for (s, en, text) in e {
+            for ch in text.chars() {
+                match ch {
+                    '„' | '“' if quotes.double.is_none() => quotes.double = Some(ch),
+                    '”' => quotes.double = None,
+                    '“' if quotes.double == Some('„') => quotes.double = None,
+                    '«' => quotes.guillemet = true,
+                    '»' => quotes.guillemet = false,
+                    '‘' => quotes.single = true,
+                    '’' if quotes.single => quotes.single = false,
+                    _ => {}
+                }
+            }
+            edits.push((s, en, text));
+        }
+    }
+    // Intact quotes in the cluster move the quote state too.
+    for &c in &chars[cs..ce] {
+        match c {
+            '„' | '“' if quotes.double.is_none() => quotes.double = Some(c),
+            '”' | '“' => quotes.double = None,
+            '«' => quotes.guillemet = true,
+            '»' => quotes.guillemet = false,
+            _ => {}
+        }
+    }
+}
+
+/// The lower-cased word characters just before and just after run `r`.
+fn halves(chars: &[char], cs: usize, ce: usize, r: &Run) -> (String, String) {
+    let mut i = r.start;
+    while i > cs && is_wordish(chars[i - 1]) {
+        i -= 1;
+    }
+    let mut j = r.end;
+    while j < ce && (is_wordish(chars[j]) || chars[j] == QM || chars[j] == FFFD) {
+        j += 1;
+    }
+    let b: String = chars[r.end..j].iter().collect();
+    let b = if b.contains([QM, FFFD]) { String::new() } else { lower(&b) };
+    (lower(&chars[i..r.start].iter().collect::<String>()), b)
+}
+
+/// Where the last thing that could close a quote is: an intact closing
+/// quote, or a damaged run at the end of a word.
+fn last_closer(chars: &[char]) -> Option<usize> {
+    let mut last = None;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '”' | '»' | '“' | '’') {
+            last = Some(i);
+        } else if (c == QM || c == FFFD) && i > 0 && !is_blank(chars[i - 1]) {
+            let mut j = i;
+            while j < chars.len() && chars[j] == c {
+                j += 1;
+            }
+            if j == chars.len() || matches!(side(Some(chars[j])), Side::Edge | Side::Close | Side::Spaced) {
+                last = Some(i);
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    last
+}
+
+/// Quotes come in pairs: an opening quote nothing can close, or a closing
+/// one nothing opened, is unlikely.
+fn balance(p: &str, closer_after: bool, opener_before: bool, q: &QuoteState) -> f32 {
+    let mut w = 0.0;
+    match p.chars().next() {
+        Some('“' | '„' | '«' | '‘') if !(closer_after || p.starts_with('“') && q.double == Some('„')) => {
+            w -= 3.0
+        }
+        _ => {}
+    }
+    match p.chars().last() {
+        Some('”' | '»') if q.double.is_none() && !q.guillemet && !opener_before => w -= 1.5,
+        _ => {}
+    }
+    w
+}
+
+/// Where the first thing that could open a quote is: an intact opening
+/// quote or a damaged run at the start of a word.
+fn first_opener(chars: &[char]) -> Option<usize> {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '“' | '„' | '«' | '‘') {
+            return Some(i);
+        }
+        if (c == QM || c == FFFD) && (i == 0 || is_blank(chars[i - 1]) || matches!(chars[i - 1], '(' | '[')) {
+            let mut j = i;
+            while j < chars.len() && chars[j] == c {
+                j += 1;
+            }
+            if j < chars.len() && chars[j].is_alphanumeric() {
+                return Some(i);
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The lower-cased word just before run `r` (within its cluster).
+fn bare_word(chars: &[char], cs: usize, r: &Run) -> String {
+    let mut i = r.start;
+    while i > cs && is_wordish(chars[i - 1]) {
+        i -= 1;
+    }
+    lower(&chars[i..r.start].iter().collect::<String>())
+}
+
+/// Intact letters of the word around run `r`.
+fn word_letters(chars: &[char], cs: usize, ce: usize, r: &Run) -> usize {
+    let mut n = 0;
+    let mut i = r.start;
+    while i > cs && (chars[i - 1].is_alphabetic() || chars[i - 1] == r.mark) {
+        i -= 1;
+        n += usize::from(chars[i].is_alphabetic());
+    }
+    let mut j = r.end;
+    while j < ce && (chars[j].is_alphabetic() || chars[j] == r.mark) {
+        n += usize::from(chars[j].is_alphabetic());
+        j += 1;
+    }
+    n
+}
+
+/// Characters `start..end` of the text become the string.
+type RunEdit = (usize, usize, String);
+
+/// One element of a cluster under a combination of readings.
+enum Piece {
+    Char(char),
+    /// A damage mark left in place inside a word (an unknown character).
+    Kept(char),
+    Blank {
+        run: usize,
+        bytes: usize,
+    },
+    Punct(char),
+}
+
+/// Score one combination of readings and produce its edits.
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    chars: &[char],
+    cs: usize,
+    ce: usize,
+    runs: &[Run],
+    options: &[Vec<(Reading, f32)>],
+    pick: &[usize],
+    model: &Model,
+    para: &Para,
+    want_edits: bool,
+) -> Option<(f32, Vec<RunEdit>)> {
+    let (q_mode, f_mode) = (para.q_mode, para.f_mode);
+    let mut score = 0.0f32;
+    // Lay out the cluster as pieces.
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut run_piece_start: Vec<usize> = Vec::new();
+    let mut ri = 0;
+    let mut i = cs;
+    while i < ce {
+        if ri < runs.len() && runs[ri].start == i {
+            let r = &runs[ri];
+            let mode = if r.mark == FFFD { f_mode } else { q_mode };
+            let (reading, w) = &options[ri][pick[ri]];
+            score += w;
+            run_piece_start.push(pieces.len());
+            let bytes = |b: usize| if mode == Mode::PerByte { b } else { 0 };
+            match reading {
+                Reading::Keep => {
+                    // Inside a word (or U+FFFD anywhere) the mark is an
+                    // unknown character of the word; at a word's edge a `?`
+                    // is a question mark.
+                    let l = side(prev(chars, cs, r.start));
+                    let rr = side(next(chars, ce, r.end));
+                    let in_word = r.mark == FFFD || (l == Side::Letter && rr == Side::Letter);
+                    for _ in r.start..r.end {
+                        pieces.push(if in_word { Piece::Kept(r.mark) } else { Piece::Punct(r.mark) });
+                    }
+                }
+                Reading::Letters(s) => {
+                    for &b in s {
+                        pieces.push(Piece::Blank { run: ri, bytes: bytes(b) });
+                    }
+                }
+                Reading::Mixed { before, letters, after } => {
+                    for c in before.chars() {
+                        pieces.push(Piece::Punct(c));
+                    }
+                    for &b in letters {
+                        pieces.push(Piece::Blank { run: ri, bytes: bytes(b) });
+                    }
+                    for c in after.chars() {
+                        pieces.push(Piece::Punct(c));
+                    }
+                }
+            }
+            i = r.end;
+            ri += 1;
+            continue;
+        }
+        pieces.push(Piece::Char(chars[i]));
+        i += 1;
+    }
+    // Words: maximal sequences of word characters and blanks (an apostrophe
+    // between two of them belongs to the word).
+    let is_w = |p: &Piece| match p {
+        Piece::Char(c) => is_wordish(*c),
+        Piece::Blank { .. } | Piece::Kept(_) => true,
+        Piece::Punct(_) => false,
+    };
+    let is_apos = |p: &Piece| matches!(p, Piece::Char('’' | '\'') | Piece::Punct('’'));
+    let mut fills: Vec<(usize, Vec<char>, bool)> = Vec::new(); // (first piece, slot chars, word starts piece)
+    let mut k = 0;
+    let mut touched_any = false;
+    while k < pieces.len() {
+        if !is_w(&pieces[k]) {
+            k += 1;
+            continue;
+        }
+        let s = k;
+        while k < pieces.len()
+            && (is_w(&pieces[k]) || (is_apos(&pieces[k]) && k + 1 < pieces.len() && is_w(&pieces[k + 1]) && k > s))
+        {
+            k += 1;
+        }
+        let word = &pieces[s..k];
+        let touched = word.iter().any(|p| matches!(p, Piece::Blank { .. } | Piece::Kept(_)))
+            || (s > 0 && !matches!(pieces[s - 1], Piece::Char(_)))
+            || (k < pieces.len() && !matches!(pieces[k], Piece::Char(_)));
+        if !touched {
+            continue;
+        }
+        touched_any = true;
+        let mut pattern: Vec<Unit> = Vec::with_capacity(word.len());
+        let mut mark = QM;
+        for p in word {
+            match p {
+                Piece::Char(c) | Piece::Kept(c) => pattern.push(Unit::Char(lower_char(*c))),
+                Piece::Punct(c) => pattern.push(Unit::Char(lower_char(*c))),
+                Piece::Blank { run, bytes } => {
+                    mark = runs[*run].mark;
+                    if mark == QM && para.q_latin1_kept {
+                        mark = QM_NOT_LATIN1;
+                    }
+                    pattern.push(Unit::Blank(*bytes));
+                }
+            }
+        }
+        if want_edits {
+            let f = model.fill(&pattern, mark)?;
+            score += WORD_WEIGHT * f.score;
+            fills.push((s, f.slots.clone(), false));
+        } else {
+            score += WORD_WEIGHT * model.fill_score(&pattern, mark)?;
+        }
+    }
+    let _ = touched_any;
+    if !want_edits {
+        return Some((score, Vec::new()));
+    }
+    // Produce the text of each run.
+    let mut slot_of: Vec<Option<char>> = vec![None; pieces.len()];
+    for (s, slots, _) in &fills {
+        let mut si = 0;
+        let mut p = *s;
+        while si < slots.len() && p < pieces.len() {
+            if let Piece::Blank { .. } = pieces[p] {
+                slot_of[p] = Some(slots[si]);
+                si += 1;
+            }
+            p += 1;
+        }
+    }
+    let mut edits = Vec::new();
+    for (ri, r) in runs.iter().enumerate() {
+        let ps = run_piece_start[ri];
+        let pe = run_piece_start.get(ri + 1).copied().unwrap_or(pieces.len());
+        let mut out = String::new();
+        for p in ps..pe {
+            match &pieces[p] {
+                Piece::Blank { run, .. } if *run == ri => {
+                    let c = slot_of[p]?;
+                    out.push(case_for(chars, cs, ce, r, &pieces, p, c, model));
+                }
+                Piece::Punct(c) | Piece::Kept(c) => out.push(*c),
+                Piece::Char(_) => break,
+                Piece::Blank { .. } => break,
+            }
+        }
+        let kept: String = chars[r.start..r.end].iter().collect();
+        if out != kept {
+            edits.push((r.start, r.end, out));
+        }
+    }
+    Some((score, edits))
+}
+
+/// Upper or lower case for a restored letter: upper inside an upper-case
+/// word, at a sentence start, or when the lexicons spell the word so.
+#[allow(clippy::too_many_arguments)]
+fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: usize, c: char, model: &Model) -> char {
+    let up = |c: char| {
+        let mut u = c.to_uppercase();
+        match (u.next(), u.next()) {
+            (Some(x), None) => x,
+            _ => c,
+        }
+    };
+    let prev_letter = pieces[..p].iter().rev().find_map(|x| match x {
+        Piece::Char(c) if c.is_alphabetic() => Some(Some(*c)),
+        Piece::Char(_) | Piece::Punct(_) => Some(None),
+        Piece::Blank { .. } | Piece::Kept(_) => None,
+    });
+    let next_letter = pieces[p + 1..].iter().find_map(|x| match x {
+        Piece::Char(c) if c.is_alphabetic() => Some(Some(*c)),
+        Piece::Char(_) | Piece::Punct(_) => Some(None),
+        Piece::Blank { .. } | Piece::Kept(_) => None,
+    });
+    let pl = prev_letter.flatten();
+    let nl = next_letter.flatten();
+    if pl.is_some_and(|x| x.is_uppercase())
+        && nl.is_none_or(|x| x.is_uppercase())
+        && (nl.is_some() || word_upper(pieces, p))
+    {
+        return up(c);
+    }
+    if pl.is_none() && nl.is_some_and(|x| x.is_uppercase()) && word_upper(pieces, p) {
+        return up(c);
+    }
+    let at_start = pl.is_none()
+        && !pieces[..p]
+            .iter()
+            .rev()
+            .take_while(|x| !matches!(x, Piece::Punct(_)))
+            .any(|x| matches!(x, Piece::Char(c) if c.is_alphanumeric()));
+    if at_start {
+        // The word as the lexicons spell it.
+        let word: String = word_text(pieces, p, c);
+        if let Some(sp) = model.cased(&word) {
+            if sp.chars().next().is_some_and(|x| x.is_uppercase()) {
+                return up(c);
+            }
+        }
+        if sentence_start(chars, cs, r) {
+            return up(c);
+        }
+        let _ = ce;
+    }
+    c
+}
+
+fn word_upper(pieces: &[Piece], p: usize) -> bool {
+    let mut s = p;
+    while s > 0
+        && (matches!(pieces[s - 1], Piece::Char(c) if c.is_alphanumeric())
+            || matches!(pieces[s - 1], Piece::Blank { .. }))
+    {
+        s -= 1;
+    }
+    let mut e = p + 1;
+    while e < pieces.len()
+        && (matches!(pieces[e], Piece::Char(c) if c.is_alphanumeric()) || matches!(pieces[e], Piece::Blank { .. }))
+    {
+        e += 1;
+    }
+    let letters: Vec<char> = pieces[s..e]
+        .iter()
+        .filter_map(|x| if let Piece::Char(c) = x { Some(*c) } else { None })
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+}
+
+fn word_text(pieces: &[Piece], p: usize, c: char) -> String {
+    let mut e = p + 1;
+    let mut w = String::new();
+    w.push(c);
+    while e < pieces.len() {
+        match pieces[e] {
+            Piece::Char(x) if is_wordish(x) => w.push(lower_char(x)),
+            _ => break,
+        }
+        e += 1;
+    }
+    lower(&w)
+}
+
+/// Whether the run starts a sentence: only white space, opening quotes or
+/// brackets between it and the end of the previous sentence.
+fn sentence_start(chars: &[char], cs: usize, r: &Run) -> bool {
+    let mut i = r.start;
+    while i > 0 {
+        let c = chars[i - 1];
+        if i - 1 < cs
+            && !is_blank(c)
+            && !matches!(c, '"' | '\'' | '(' | '[' | '«' | '“' | '„' | '‘' | '¿' | '¡' | '?' | '-' | '–' | '—')
+        {
+            return matches!(c, '.' | '!' | '?' | ':' | '…' | '»' | '”' | '"' | ')');
+        }
+        if i > cs && !matches!(c, '"' | '\'' | '(' | '[' | '«' | '“' | '„' | '‘' | '¿' | '¡' | '?' | '–' | '—')
+        {
+            return false;
+        }
+        i -= 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex(texts: &[&str]) -> Lexicon {
+        let mut l = Lexicon::new();
+        for t in texts {
+            l.learn(t);
+        }
+        l
+    }
+
+    #[test]
+    fn gate_tells_questions_from_damage() {
+        assert!(!looks_damaged("Why? Because. Really?? No!"));
+        assert!(looks_damaged("Das ist gro?artig und sch?n"));
+        assert!(!looks_damaged("see https://example.org/a?q=b&x=y"));
+    }
+
+    #[test]
+    fn restores_from_lexicon() {
+        let l = lex(&["Der Kaffee ist schön und groß, sehr schön."]);
+        let r = restore("Das ist sch?n und gro?.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Das ist schön und groß."));
+        let r = restore("Das ist sch??n und gro??artig", &[&l]);
+        assert_eq!(r.as_deref(), Some("Das ist schön und gro??artig"));
+    }
+
+    #[test]
+    fn real_questions_stay() {
+        let l = lex(&["Really, it is a café. Why not? No."]);
+        for s in ["Really?? No!", "Why? Because.", "¿Qué? Nada.", "see https://x.org/?q=1"] {
+            assert_eq!(restore(s, &[&l]), None, "{s}");
+        }
+    }
+}

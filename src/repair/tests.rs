@@ -1,0 +1,263 @@
+//! Unit tests of the whole repair stage, with sentences written for them.
+
+use super::*;
+use proptest::prelude::*;
+
+fn fix(s: &str) -> String {
+    repair(s, &[], &Options::default()).0.into_owned()
+}
+
+fn fix_with(s: &str, lex: &Lexicon) -> String {
+    repair(s, &[lex], &Options::default()).0.into_owned()
+}
+
+/// A lexicon learned from a few sentences written for these tests.
+fn lexicon() -> Lexicon {
+    let mut l = Lexicon::new();
+    for t in [
+        "Le café est prêt, la crème brûlée aussi. Voilà un été très chaud à Paris.",
+        "Der Bäcker backt schöne Brötchen. Die Straße ist groß und grün.",
+        "El niño comió una manzana. La canción está en el corazón de la nación.",
+        "Zażółć gęślą jaźń. Mówię po polsku, dziękuję bardzo.",
+        "„Das ist schön“, sagte er. Wir gehen über die Brücke.",
+        "“I don’t know,” she said. It’s a nice day — isn’t it?",
+    ] {
+        l.learn(t);
+    }
+    l
+}
+
+// ---- Mojibake ----
+
+#[test]
+fn mojibake_cp1252_once_and_twice() {
+    assert_eq!(fix("Le cafÃ© est prÃªt."), "Le café est prêt.");
+    assert_eq!(fix("Ã¢â‚¬Å“Bonjour Ã¢â‚¬Â\u{9d}"), "“Bonjour ”");
+    assert_eq!(fix("Itâ€™s nice â€” really."), "It’s nice — really.");
+}
+
+#[test]
+fn mojibake_latin1_with_c1_controls() {
+    assert_eq!(fix("â\u{80}\u{9c}Quoted\u{94} words"), "“Quoted” words");
+    assert_eq!(fix("naÃ¯ve cafÃ©"), "naïve café");
+}
+
+#[test]
+fn mojibake_is_fixed_per_sentence() {
+    let s = "This sentence is fine. Ð¡ÐµÐ³Ð¾Ð´Ð½Ñ\u{8f} Ñ…Ð¾Ñ€Ð¾ÑˆÐ°Ñ\u{8f} Ð¿Ð¾Ð³Ð¾Ð´Ð°. Größe stays.";
+    let out = fix(s);
+    assert!(out.starts_with("This sentence is fine. Сегодня"), "{out}");
+    assert!(out.ends_with("Größe stays."), "{out}");
+    let s = "Dobry tekst: żółw. ZaÅ¼Ã³Å‚Ä‡ gÄ™Å›lÄ… jaÅºÅ„.";
+    assert_eq!(fix(s), "Dobry tekst: żółw. Zażółć gęślą jaźń.");
+}
+
+#[test]
+fn mojibake_other_code_pages() {
+    assert_eq!(fix("РґРѕР±СЂРѕРµ СѓС‚СЂРѕ"), "доброе утро");
+    assert_eq!(fix("un d√©part tr√®s rapide"), "un départ très rapide");
+}
+
+#[test]
+fn mojibake_with_lost_bytes() {
+    // A no-break space byte that became a space: "voilà".
+    assert_eq!(fix("voilÃ le chemin"), "voilà le chemin");
+    // A byte replaced by U+FFFD inside a decoded sequence.
+    assert_eq!(fix("â€œquotedâ€\u{fffd}"), "“quoted\u{fffd}");
+}
+
+#[test]
+fn mojibake_traps_stay() {
+    for s in [
+        "NÃO, SÃO PAULO: capital Ã in Portuguese words.",
+        "The brand NESTLÉ® costs 5×£3 per box.",
+        "Il a dit «\u{a0}non\u{a0}» et c’est tout.",
+        "Charlotte Brontë…”",
+        "x = √π and ∆° are symbols",
+        "Œuvre, cœur, ™ and © stay as they are.",
+        "Straße, Ärger, Øre, Ångström, ÂGE.",
+        "Русский текст «СССР» и ещё ёлка.",
+        "There are a lot of Ã’s in that file",
+        "C O N C L U S Ã O",
+        "Preis: 3×4 m², 20 °C, ½ Liter",
+        "日本語のテキストと English words 混在",
+        "مرحبا بالعالم and עברית text",
+    ] {
+        assert_eq!(fix(s), s);
+    }
+}
+
+// ---- Entities ----
+
+#[test]
+fn entities_single_and_double() {
+    assert_eq!(fix("Tom &amp; Jerry"), "Tom & Jerry");
+    assert_eq!(fix("caf&eacute; &#8217; &#x2014;"), "café ’ —");
+    assert_eq!(fix("double &amp;#8217; escape"), "double ’ escape");
+    assert_eq!(fix("&#150; dash"), "– dash");
+}
+
+#[test]
+fn entity_traps_stay() {
+    for s in ["AT&T and R&D", "Q&A; S&P 500", "&unknownentity; stays", "Tom & Jerry", "a&b=c"] {
+        assert_eq!(fix(s), s);
+    }
+}
+
+// ---- Lost characters ----
+
+#[test]
+fn lost_per_byte_restored_from_lexicon() {
+    let l = lexicon();
+    assert_eq!(fix_with("Der B??cker backt sch??ne Br??tchen.", &l), "Der Bäcker backt schöne Brötchen.");
+    assert_eq!(fix_with("Le caf?? est pr??t.", &l), "Le café est prêt.");
+}
+
+#[test]
+fn lost_per_char_restored_from_lexicon() {
+    let l = lexicon();
+    assert_eq!(fix_with("El ni?o comi? una manzana.", &l), "El niño comió una manzana.");
+}
+
+#[test]
+fn lost_replacement_characters_restored() {
+    let l = lexicon();
+    assert_eq!(fix_with("Die Stra\u{fffd}e ist gro\u{fffd} und gr\u{fffd}n.", &l), "Die Straße ist groß und grün.");
+}
+
+#[test]
+fn lost_punctuation_from_context() {
+    let l = lexicon();
+    // Three bytes between letters: an apostrophe.
+    assert_eq!(fix_with("I don???t know, it???s late.", &l), "I don’t know, it’s late.");
+    // Three bytes around a phrase: curly quotes.
+    let out = fix_with("He said ???I don???t know??? and left.", &l);
+    assert_eq!(out, "He said “I don’t know” and left.");
+}
+
+#[test]
+fn lost_chars_without_evidence_stay() {
+    let l = lexicon();
+    for s in [
+        "Why? Because.",
+        "Really?? No!",
+        "¿Qué? Nada.",
+        "See https://example.org/search?q=caf&lang=fr now.",
+        "What ??? means nothing here.",
+        "Est-ce vrai ? Oui.",
+    ] {
+        assert_eq!(fix_with(s, &l), s);
+    }
+}
+
+#[test]
+fn lost_chars_are_reported_by_kind() {
+    let l = lexicon();
+    let (_, c) = repair("Le caf?? est pr??t.", &[&l], &Options::default());
+    assert!(c.iter().all(|c| c.fix == Fix::LostChar) && !c.is_empty());
+    let (_, c) = repair("Die Stra\u{fffd}e ist gro\u{fffd}.", &[&l], &Options::default());
+    assert!(c.iter().all(|c| c.fix == Fix::Replacement) && !c.is_empty());
+}
+
+// ---- Controls, typography, cosmetics ----
+
+#[test]
+fn controls_go_but_real_characters_stay() {
+    assert_eq!(fix("a control: \u{1a}"), "a control: ");
+    assert_eq!(fix("\u{feff}BOM first"), "BOM first");
+    for s in ["soft\u{ad}hyphen", "zero\u{200d}joiner 👩\u{200d}💻", "no\u{a0}break", "ZWNJ می\u{200c}خواهم"]
+    {
+        assert_eq!(fix(s), s);
+    }
+}
+
+#[test]
+fn punctuation_debris_is_mended() {
+    assert_eq!(fix("with Ms. .Lavrov."), "with Ms. Lavrov.");
+    assert_eq!(fix("“create problems”he added"), "“create problems” he added");
+    for s in ["Wait . . . then", "word , next", "two  spaces", "“우습게”고 말했다"] {
+        assert_eq!(fix(s), s);
+    }
+    let loose = Options { loose_punctuation: true, ..Options::default() };
+    assert_eq!(repair("word , next  one", &[], &loose).0, "word, next one");
+}
+
+#[test]
+fn cosmetics_are_opt_in() {
+    let s = "“Curly” ’quotes’, ﬁne ligatures, ＡＢＣ full width";
+    assert_eq!(fix(s), s);
+    let all = Options { uncurl_quotes: true, fix_ligatures: true, fix_width: true, ..Options::default() };
+    assert_eq!(repair(s, &[], &all).0, "\"Curly\" 'quotes', fine ligatures, ABC full width");
+}
+
+#[test]
+fn nfc_is_applied() {
+    assert_eq!(fix("cafe\u{301}"), "café");
+}
+
+#[test]
+fn clean_text_is_borrowed() {
+    for s in ["Plain text, nothing to do. Why? Because.", "Ünïcödé tëxt with “quotes” – fine.", "中文文本。"]
+    {
+        let (t, c) = repair(s, &[], &Options::default());
+        assert!(matches!(t, Cow::Borrowed(_)), "{s}");
+        assert!(c.is_empty());
+    }
+}
+
+#[test]
+fn changes_are_reported() {
+    let (_, c) = repair("a &amp; b", &[], &Options::default());
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].fix, Fix::Entity);
+    assert!(c[0].before.contains("&amp;") && c[0].after.contains('&'));
+    let (_, c) = repair("cafÃ© noir", &[], &Options::default());
+    assert_eq!(c[0].fix, Fix::Mojibake);
+}
+
+// ---- Lexicon ----
+
+#[test]
+fn lexicon_merge_order_does_not_matter() {
+    let texts = ["über die Brücke", "la canción", "groß und grün", "über alles"];
+    let mut a = Lexicon::new();
+    for t in texts {
+        let mut one = Lexicon::new();
+        one.learn(t);
+        a.merge(&one);
+    }
+    let mut b = Lexicon::new();
+    for t in texts.iter().rev() {
+        let mut one = Lexicon::new();
+        one.learn(t);
+        b.merge(&one);
+    }
+    let s = "Wir gehen ??ber die Br??cke";
+    assert_eq!(fix_with(s, &a), fix_with(s, &b));
+    assert_eq!(a.len(), b.len());
+    assert_eq!(a.count("über"), 2);
+}
+
+// ---- Properties ----
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Repairing repaired text changes nothing.
+    #[test]
+    fn repair_is_idempotent(s in "[a-zA-Z0-9 ,.;:!?'&#éèàüöäßñçÃÂ©®€™–—“”’«»¿¡\u{a0}\u{fffd}ÐÑ]{0,60}") {
+        let l = lexicon();
+        let once = repair(&s, &[&l], &Options::default()).0.into_owned();
+        let twice = repair(&once, &[&l], &Options::default()).0.into_owned();
+        prop_assert_eq!(once, twice);
+    }
+
+    /// Clean ASCII prose without `?` and `&` is never changed.
+    #[test]
+    fn ascii_prose_is_untouched(s in "[A-Za-z][a-z]{0,8}( [a-z]{1,8}){0,12}[.!]?") {
+        let l = lexicon();
+        let (t, c) = repair(&s, &[&l], &Options::default());
+        prop_assert!(c.is_empty());
+        prop_assert_eq!(t.as_ref(), s.as_str());
+    }
+}
