@@ -44,6 +44,43 @@ struct Rule {
     source: String,
 }
 
+/// Phrases of one anchor in one automaton, and how far into a block they
+/// can reach.
+struct Matcher {
+    ac: AhoCorasick,
+    /// Rule index (into `phrase_rules`) of each pattern.
+    rules: Vec<u32>,
+    /// Longest pattern, in bytes.
+    max_len: usize,
+    /// Largest word cap of its rules: longer blocks need not be searched.
+    max_words: usize,
+}
+
+impl Matcher {
+    fn new(pats: &[(String, u32)], rules: &[Rule]) -> Result<Matcher, String> {
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(pats.iter().map(|(p, _)| p.as_str()))
+            .map_err(|e| e.to_string())?;
+        Ok(Matcher {
+            ac,
+            rules: pats.iter().map(|(_, r)| *r).collect(),
+            max_len: pats.iter().map(|(p, _)| p.len()).max().unwrap_or(0),
+            max_words: pats.iter().map(|(_, r)| rules[*r as usize].max_words).max().unwrap_or(0),
+        })
+    }
+}
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// A vocabulary hit: which kind of boilerplate, and the rule that matched
 /// (`cookie/en.txt: ~ uses cookies`), for `--explain`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,12 +93,22 @@ pub struct Hit {
 
 /// All compiled vocabularies. Build once ([`Vocab::get`]) and share.
 pub struct Vocab {
-    phrases: AhoCorasick,
+    /// `=` rules: the block's text (punctuation at the ends aside) looked up
+    /// whole.
+    line: HashMap<Box<str>, Vec<u32>>,
+    /// `^` rules, searched only in the first bytes of a block.
+    lead: Matcher,
+    /// `$` rules, searched only in the last bytes of a block.
+    tail: Matcher,
+    /// `~` rules, searched everywhere.
+    inside: Matcher,
     phrase_rules: Vec<Rule>,
     regexes: RegexSet,
     regex_rules: Vec<Rule>,
     /// The largest word cap of any rule: longer blocks cannot hit.
     max_words: usize,
+    /// The largest word cap of the regex rules.
+    regex_max_words: usize,
     attrs: Vec<(String, i32, bool)>,
     attr_exact: HashMap<String, i32>,
     stopwords: HashMap<&'static str, Vec<&'static str>>,
@@ -192,7 +239,7 @@ impl Vocab {
                         if phrase.is_empty() {
                             return Err(format!("{at}: empty phrase"));
                         }
-                        phrase_pats.push(phrase);
+                        phrase_pats.push((anchor, phrase, phrase_rules.len() as u32));
                         phrase_rules.push(Rule {
                             kind,
                             anchor,
@@ -240,11 +287,25 @@ impl Vocab {
                 _ => {}
             }
         }
-        let phrases =
-            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&phrase_pats).map_err(|e| e.to_string())?;
+        let mut line: HashMap<Box<str>, Vec<u32>> = HashMap::default();
+        let (mut lead, mut tail, mut inside) = (Vec::new(), Vec::new(), Vec::new());
+        for (anchor, phrase, rule) in phrase_pats {
+            match anchor {
+                Anchor::Line => line.entry(phrase.into()).or_default().push(rule),
+                Anchor::Lead => lead.push((phrase, rule)),
+                Anchor::Tail => tail.push((phrase, rule)),
+                Anchor::Inside => inside.push((phrase, rule)),
+            }
+        }
+        let (lead, tail, inside) = (
+            Matcher::new(&lead, &phrase_rules)?,
+            Matcher::new(&tail, &phrase_rules)?,
+            Matcher::new(&inside, &phrase_rules)?,
+        );
         let regexes =
             regex::RegexSetBuilder::new(&regex_pats).dfa_size_limit(64 << 20).build().map_err(|e| e.to_string())?;
         let max_words = phrase_rules.iter().chain(&regex_rules).map(|r| r.max_words).max().unwrap_or(0);
+        let regex_max_words = regex_rules.iter().map(|r| r.max_words).max().unwrap_or(0);
         let mut langs: Vec<&'static str> = stopwords.keys().copied().collect();
         langs.sort();
         if langs.len() > 64 {
@@ -257,11 +318,15 @@ impl Vocab {
             }
         }
         Ok(Vocab {
-            phrases,
+            line,
+            lead,
+            tail,
+            inside,
             phrase_rules,
             regexes,
             regex_rules,
             max_words,
+            regex_max_words,
             attrs,
             attr_exact,
             stopwords,
@@ -273,43 +338,63 @@ impl Vocab {
     /// Boilerplate phrases found in `text`, best first (a whole-line match
     /// before a lead, tail or inside match). Empty when the text is prose.
     pub fn hits(&self, text: &str) -> Vec<Hit> {
-        // Cheap upper bound first: long prose never hits, skip normalising it.
-        if text.split_whitespace().nth(self.max_words.saturating_mul(2)).is_some() {
-            return Vec::new();
-        }
-        let norm = normalize(text);
-        let nwords = word_count(&norm);
+        // Long prose never hits: count words before normalising (the count
+        // is the same on the normalised text).
+        let nwords = word_count(text);
         if nwords > self.max_words {
             return Vec::new();
         }
+        let norm = normalize(text);
         let core_start = norm.find(|c: char| c.is_alphanumeric()).unwrap_or(norm.len());
         let core_end =
             norm.rfind(|c: char| c.is_alphanumeric()).map_or(0, |i| i + norm[i..].chars().next().unwrap().len_utf8());
         let mut found: Vec<(Anchor, Hit)> = Vec::new();
-        for m in self.phrases.find_overlapping_iter(&norm) {
-            let rule = &self.phrase_rules[m.pattern().as_usize()];
-            if nwords > rule.max_words {
+        // A whole-line phrase covers the text's words and may take in the
+        // punctuation around them ("email *" is the line "Email *").
+        let mut spans = [(core_start, core_end), (0, core_end), (core_start, norm.len()), (0, norm.len())];
+        spans.sort();
+        for (i, &(a, b)) in spans.iter().enumerate() {
+            if a >= b || i > 0 && spans[i - 1] == (a, b) {
                 continue;
             }
-            let (s, e) = (m.start(), m.end());
-            let pat_first_alnum = norm[s..e].starts_with(|c: char| c.is_alphanumeric());
-            let pat_last_alnum = norm[s..e].ends_with(|c: char| c.is_alphanumeric());
-            let before_ok = !pat_first_alnum || norm[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let after_ok = !pat_last_alnum || norm[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-            if !(before_ok && after_ok) {
-                continue;
-            }
-            let ok = match rule.anchor {
-                Anchor::Line => s <= core_start && e >= core_end,
-                Anchor::Lead => s <= core_start,
-                Anchor::Tail => e >= core_end,
-                Anchor::Inside => true,
-            };
-            if ok {
-                found.push((rule.anchor, Hit { kind: rule.kind, rule: rule.source.clone() }));
+            for &r in self.line.get(&norm[a..b]).map_or(&[][..], |v| v.as_slice()) {
+                let rule = &self.phrase_rules[r as usize];
+                if nwords <= rule.max_words {
+                    found.push((Anchor::Line, Hit { kind: rule.kind, rule: rule.source.clone() }));
+                }
             }
         }
-        if !self.regex_rules.is_empty() {
+        // Leads can only sit in the first bytes of a block, tails in the last:
+        // search only there.
+        let lead_end = floor_boundary(&norm, core_start + self.lead.max_len + 4);
+        let tail_start = floor_boundary(&norm, core_end.saturating_sub(self.tail.max_len + 4));
+        let windows = [(&self.lead, 0, lead_end), (&self.tail, tail_start, norm.len()), (&self.inside, 0, norm.len())];
+        for (matcher, from, to) in windows {
+            if from >= to || nwords > matcher.max_words {
+                continue;
+            }
+            for m in matcher.ac.find_overlapping_iter(&norm[from..to]) {
+                let rule = &self.phrase_rules[matcher.rules[m.pattern().as_usize()] as usize];
+                if nwords > rule.max_words {
+                    continue;
+                }
+                let (s, e) = (from + m.start(), from + m.end());
+                let pat_first_alnum = norm[s..e].starts_with(|c: char| c.is_alphanumeric());
+                let pat_last_alnum = norm[s..e].ends_with(|c: char| c.is_alphanumeric());
+                let before_ok = !pat_first_alnum || norm[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+                let after_ok = !pat_last_alnum || norm[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                let placed = match rule.anchor {
+                    Anchor::Line => s <= core_start && e >= core_end,
+                    Anchor::Lead => s <= core_start,
+                    Anchor::Tail => e >= core_end,
+                    Anchor::Inside => true,
+                };
+                if before_ok && after_ok && placed {
+                    found.push((rule.anchor, Hit { kind: rule.kind, rule: rule.source.clone() }));
+                }
+            }
+        }
+        if nwords <= self.regex_max_words && self.regexes.is_match(&norm) {
             for i in self.regexes.matches(&norm).iter() {
                 let rule = &self.regex_rules[i];
                 if nwords <= rule.max_words {
