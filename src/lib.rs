@@ -332,7 +332,16 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
             Some(ro) => {
                 let (t, ch) = repair::repair(&b.text, &lexicons, ro);
                 repairs.extend(ch);
-                t.into_owned()
+                // Segmenting collapsed the block's whitespace; a restored
+                // no-break space can bring back a double one ("of
+                // \u{a0}security"), so collapse again as segmenting did.
+                // (Tabs are kept: text mode keeps them between table cells.)
+                if b.kind != Kind::Pre && !b.text.contains('\t') && t.contains(|c: char| c.is_whitespace() && c != ' ')
+                {
+                    t.split_whitespace().collect::<Vec<_>>().join(" ")
+                } else {
+                    t.into_owned()
+                }
             }
             None => b.text.clone(),
         };

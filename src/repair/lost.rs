@@ -789,7 +789,7 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
         q_damaged,
         q_latin1_kept: q_mode == Mode::PerChar && latin1_kept,
         f_dense: has_fffd && intact_non_ascii == 0,
-        last_closer: last_closer(&chars),
+        last_closer: [last_closer(&chars, &['”', '“']), last_closer(&chars, &['»']), last_closer(&chars, &['’'])],
         first_opener: first_opener(&chars),
     };
     let model = Model::new(lexicons, &chars);
@@ -915,8 +915,9 @@ struct Para {
     /// U+FFFD throughout, no intact non-ASCII character: a wrong decoding
     /// of the whole text.
     f_dense: bool,
-    /// See [`last_closer`] and [`first_opener`].
-    last_closer: Option<usize>,
+    /// See [`last_closer`] and [`first_opener`]; closers per family of
+    /// quotes (double, guillemet, single), as each opener needs its own.
+    last_closer: [Option<usize>; 3],
     first_opener: Option<usize>,
 }
 
@@ -1216,7 +1217,7 @@ fn resolve_cluster(
                 };
                 camel || known(&a) && known(&b)
             };
-            let closer_after = para.last_closer.is_some_and(|p| p >= r.end);
+            let closer_after = para.last_closer.map(|c| c.is_some_and(|p| p >= r.end));
             let opener_before = para.first_opener.is_some_and(|p| p < r.start);
             if split_ok {
                 for (p, w) in punct_seqs(&pr, n, mode, st, quotes) {
@@ -1364,14 +1365,16 @@ fn halves(chars: &[char], cs: usize, ce: usize, r: &Run) -> (String, String) {
     (lower(&chars[i..r.start].iter().collect::<String>()), b)
 }
 
-/// Where the last thing that could close a quote is: an intact closing
-/// quote, or a damaged run at the end of a word.
-fn last_closer(chars: &[char]) -> Option<usize> {
+/// Where the last thing that could close a quote of one family is: an
+/// intact closing quote of that family (`closes`), or a damaged run at the
+/// end of a word. A `”` does not close a `«`: taking any closer as proof
+/// turned "of ??security,”" into "of «security,”".
+fn last_closer(chars: &[char], closes: &[char]) -> Option<usize> {
     let mut last = None;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if matches!(c, '”' | '»' | '“' | '’') {
+        if closes.contains(&c) {
             last = Some(i);
         } else if (c == QM || c == FFFD) && i > 0 && !is_blank(chars[i - 1]) {
             let mut j = i;
@@ -1391,13 +1394,18 @@ fn last_closer(chars: &[char]) -> Option<usize> {
 
 /// Quotes come in pairs: an opening quote nothing can close, or a closing
 /// one nothing opened, is unlikely.
-fn balance(p: &str, closer_after: bool, opener_before: bool, q: &QuoteState) -> f32 {
+fn balance(p: &str, closer_after: [bool; 3], opener_before: bool, q: &QuoteState) -> f32 {
     let mut w = 0.0;
-    match p.chars().next() {
-        Some('“' | '„' | '«' | '‘') if !(closer_after || p.starts_with('“') && q.double == Some('„')) => {
+    let family = match p.chars().next() {
+        Some('“' | '„') => Some(0),
+        Some('«') => Some(1),
+        Some('‘') => Some(2),
+        _ => None,
+    };
+    if let Some(f) = family {
+        if !(closer_after[f] || p.starts_with('“') && q.double == Some('„')) {
             w -= 3.0
         }
-        _ => {}
     }
     match p.chars().last() {
         Some('”' | '»') if q.double.is_none() && !q.guillemet && !opener_before => w -= 1.5,
