@@ -1783,4 +1783,13 @@ mod tests {
             assert_eq!(restore(s, &[&l]), None, "{s}");
         }
     }
+
+    #[test]
+    fn an_opener_needs_a_closer_of_its_family() {
+        // The `”` after the word closes the `“` opened before; it does not
+        // make the run an opening guillemet.
+        let r = restore("“Progress, in the area of ??security,” he said.", &[]).unwrap_or_default();
+        assert!(!r.contains('«'), "{r}");
+        assert!(r.contains("of \u{a0}security,”"), "{r}");
+    }
 }
