@@ -98,6 +98,16 @@ fn single_input_to_named_file() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(std::fs::read_to_string(&dest).unwrap().contains("Named output file."));
     assert_eq!(listing(&t.path().join("out")), ["a.clean"], "no temporary file may be left");
+    // An output is an ordinary file, not a private temporary one: same mode
+    // as a file created the usual way in the same directory.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let usual = t.path().join("usual");
+        std::fs::write(&usual, b"x").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&dest), mode(&usual));
+    }
 }
 
 #[test]
