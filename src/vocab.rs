@@ -203,6 +203,7 @@ impl Vocab {
         let mut phrase_rules = Vec::new();
         let mut regex_pats = Vec::new();
         let mut regex_rules = Vec::new();
+        let mut regex_at: Vec<String> = Vec::new();
         let mut attrs = Vec::new();
         let mut attr_exact = HashMap::default();
         let mut stopwords: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
@@ -216,15 +217,17 @@ impl Vocab {
                         if line.is_empty() || line.starts_with('#') {
                             continue;
                         }
-                        let at = format!("{path}:{}", no + 1);
+                        let at = || format!("{path}:{}", no + 1);
                         if let Some(n) = line.strip_prefix("@max_words") {
-                            max_words = n.trim().parse().map_err(|_| format!("{at}: bad @max_words"))?;
+                            max_words = n.trim().parse().map_err(|_| format!("{}: bad @max_words", at()))?;
                             continue;
                         }
                         if let Some(re) = line.strip_prefix('/') {
                             let re = re.trim();
-                            regex::Regex::new(re).map_err(|e| format!("{at}: {e}"))?;
+                            // Checked when the set is built (compiling each one
+                            // here doubled the start-up time of every run).
                             regex_pats.push(re.to_string());
+                            regex_at.push(at());
                             regex_rules.push(Rule {
                                 kind,
                                 anchor: Anchor::Inside,
@@ -234,10 +237,10 @@ impl Vocab {
                             continue;
                         }
                         let (anchor, phrase) =
-                            parse_anchor(line).ok_or_else(|| format!("{at}: rule must start with = ^ $ ~ or /"))?;
+                            parse_anchor(line).ok_or_else(|| format!("{}: rule must start with = ^ $ ~ or /", at()))?;
                         let phrase = normalize(phrase);
                         if phrase.is_empty() {
-                            return Err(format!("{at}: empty phrase"));
+                            return Err(format!("{}: empty phrase", at()));
                         }
                         phrase_pats.push((anchor, phrase, phrase_rules.len() as u32));
                         phrase_rules.push(Rule {
@@ -254,11 +257,13 @@ impl Vocab {
                         if line.is_empty() {
                             continue;
                         }
-                        let at = format!("{path}:{}", no + 1);
+                        let at = || format!("{path}:{}", no + 1);
                         let mut it = line.split_whitespace();
-                        let tok = it.next().ok_or_else(|| format!("{at}: missing token"))?;
-                        let w: i32 =
-                            it.next().and_then(|w| w.parse().ok()).ok_or_else(|| format!("{at}: missing weight"))?;
+                        let tok = it.next().ok_or_else(|| format!("{}: missing token", at()))?;
+                        let w: i32 = it
+                            .next()
+                            .and_then(|w| w.parse().ok())
+                            .ok_or_else(|| format!("{}: missing weight", at()))?;
                         // Tokens of class values never hold separators: rule
                         // `site-header` is matched as the squashed `siteheader`.
                         let (tok, prefix) = match tok.strip_suffix('*') {
@@ -302,8 +307,14 @@ impl Vocab {
             Matcher::new(&tail, &phrase_rules)?,
             Matcher::new(&inside, &phrase_rules)?,
         );
-        let regexes =
-            regex::RegexSetBuilder::new(&regex_pats).dfa_size_limit(64 << 20).build().map_err(|e| e.to_string())?;
+        let regexes = regex::RegexSetBuilder::new(&regex_pats).dfa_size_limit(64 << 20).build().map_err(|e| {
+            // Name the rule at fault: only now compile them one by one.
+            regex_pats
+                .iter()
+                .zip(&regex_at)
+                .find_map(|(re, at)| regex::Regex::new(re).err().map(|e| format!("{at}: {e}")))
+                .unwrap_or_else(|| e.to_string())
+        })?;
         let max_words = phrase_rules.iter().chain(&regex_rules).map(|r| r.max_words).max().unwrap_or(0);
         let regex_max_words = regex_rules.iter().map(|r| r.max_words).max().unwrap_or(0);
         let mut langs: Vec<&'static str> = stopwords.keys().copied().collect();
