@@ -50,19 +50,26 @@ def main():
                 rec = {"id": "%s#%d" % (os.path.basename(p), rep), "url": "file://" + p, "text": text}
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 n += 1
+        # A record that fails (empty) must not fail the Spark task: it keeps
+        # its line, with `scour_error`.
+        f.write(json.dumps({"id": "empty", "text": ""}) + "\n")
+        n += 1
 
-    plain = subprocess.run(
-        scour_spark.scour_command(scour, FLAGS) + [src], stdout=subprocess.PIPE, check=True
-    ).stdout.decode("utf-8").splitlines()
+    run = subprocess.run(scour_spark.scour_command(scour, FLAGS) + [src], stdout=subprocess.PIPE)
+    assert run.returncode == 1, "the empty record should fail (exit 1), got %d" % run.returncode
+    plain = run.stdout.decode("utf-8").splitlines()
     plain_files = subprocess.run(
         [scour, "--format", "jsonl", "-j", "1"] + FLAGS + files, stdout=subprocess.PIPE, check=True
     ).stdout.decode("utf-8").splitlines()
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark import SparkConf, SparkContext
 
     t = time.time()
-    conf = SparkConf().setMaster("local[2]").setAppName("scour-check").set("spark.ui.enabled", "false")
+    conf = SparkConf().setMaster("local[2]").setAppName("scour-check").set("spark.ui.enabled", "false").set(
+        "spark.ui.showConsoleProgress", "false"
+    )
     sc = SparkContext.getOrCreate(conf)
     sc.setLogLevel("ERROR")
     try:
