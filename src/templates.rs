@@ -108,7 +108,7 @@ pub fn normalize(text: &str) -> String {
                     Some(&d) if d.is_numeric() => {
                         chars.next();
                     }
-                    Some(&s) if matches!(s, '.' | ',' | '\'' | '\u{a0}' | '\u{202f}') => {
+                    Some('.' | ',' | '\'' | '\u{a0}' | '\u{202f}') => {
                         let mut ahead = chars.clone();
                         ahead.next();
                         if ahead.peek().is_some_and(|d| d.is_numeric()) {
@@ -541,7 +541,7 @@ mod tests {
 
     #[test]
     fn copies_of_a_page_count_once() {
-        let p = vec![article(0), "Shared by copies only.".into()];
+        let p = [article(0), "Shared by copies only.".to_string()];
         let q: Vec<&str> = p.iter().map(String::as_str).collect();
         let mut pages = vec![q.clone(), q.clone(), q];
         let others: Vec<String> = (1..8).map(article).collect();

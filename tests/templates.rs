@@ -277,3 +277,42 @@ fn sweep_thresholds() {
         println!("{:9} {:9} {:10} {k:8}  {p:9.3} {r:6.3} {n:9}", 3, 0.3, 0.8);
     }
 }
+
+#[test]
+fn flat_text_lines_are_learned_per_directory() {
+    // Scraped text of two sites, one directory each: the recurring lines of
+    // site a are its template, and mean nothing for site b.
+    let t = tempfile::tempdir().unwrap();
+    let raw = t.path().join("raw");
+    let footer = "We are a small cooperative of growers who sell what we pick on the same morning, and we \
+                  have delivered to the villages of the valley every week since 2011.";
+    let topics = ["apples", "pears", "plums", "cherries", "quinces"];
+    for (i, fruit) in topics.iter().enumerate() {
+        let text = format!(
+            "Orchard Letter\nThe {fruit} came in early this year, and the pickers started on the lower slopes \
+             while the dew was still on the grass, filling crate after crate before the heat of the afternoon.\n\
+             Most of the {fruit} will go to the market in town, and the rest will be pressed or dried for the winter, \
+             as they have been on this farm for as long as anyone can remember.\n{footer} Issue {}.\n",
+            i + 40
+        );
+        std::fs::create_dir_all(raw.join("a")).unwrap();
+        std::fs::write(raw.join("a").join(format!("{fruit}.txt")), text).unwrap();
+    }
+    let b = format!(
+        "The council has agreed to buy fruit for the school kitchens from local farms next year.\n{footer} Issue 7.\n\
+         The first deliveries are expected in September, when the new term begins and the orchards are full.\n"
+    );
+    std::fs::create_dir_all(raw.join("b")).unwrap();
+    std::fs::write(raw.join("b").join("council.txt"), b).unwrap();
+    let out = t.path().join("out");
+    let tsv = t.path().join("t.tsv");
+    run(scour().args(["--learn-templates", "--input", "text", "--templates"]).arg(&tsv).arg(&raw).arg("-o").arg(&out));
+    for fruit in topics {
+        let text = std::fs::read_to_string(out.join("a").join(format!("{fruit}.txt"))).unwrap();
+        assert!(!text.contains("small cooperative"), "{text}");
+        assert!(text.contains(&format!("The {fruit} came in early")), "{text}");
+    }
+    let saved = std::fs::read_to_string(&tsv).unwrap();
+    assert!(saved.lines().skip(2).all(|l| l.starts_with("a\t")), "{saved}");
+    assert!(saved.contains("we are a small cooperative"), "{saved}");
+}
