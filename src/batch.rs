@@ -390,24 +390,37 @@ fn template_pass(
         None if crate::input::looks_like_html(text) => Format::Html,
         None => Format::Text,
     };
-    let pages: Vec<Vec<(String, PageKeys)>> = pool.install(|| {
-        units
-            .par_iter()
-            .map(|u| {
-                let Ok(bytes) = read_unit(u, if u.jsonl { usize::MAX / 2 } else { cfg.clean.max_bytes }) else {
-                    return Vec::new();
-                };
-                if !u.jsonl {
-                    return match crate::input::decode(&bytes, cfg.clean.format, cfg.clean.charset.as_deref()) {
-                        Ok(d) => vec![(u.site.clone(), PageKeys::of_document(&d.text, d.format))],
-                        Err(_) => Vec::new(),
-                    };
-                }
-                let text = String::from_utf8_lossy(&bytes);
-                let lines: Vec<&str> = text.lines().collect();
-                lines
+    // In chunks, so that memory holds the counts and one chunk of pages,
+    // not every page's keys; the counts do not depend on the chunking.
+    let mut learner = Learner::new(params);
+    let chunk = (pool.current_num_threads() * 8).max(16);
+    let files: Vec<&Unit> = units.iter().filter(|u| !u.jsonl).collect();
+    for group in files.chunks(chunk) {
+        let pages: Vec<Option<PageKeys>> = pool.install(|| {
+            group
+                .par_iter()
+                .map(|u| {
+                    let bytes = read_unit(u, cfg.clean.max_bytes).ok()?;
+                    let d = crate::input::decode(&bytes, cfg.clean.format, cfg.clean.charset.as_deref()).ok()?;
+                    Some(PageKeys::of_document(&d.text, d.format))
+                })
+                .collect()
+        });
+        for (u, keys) in group.iter().zip(pages) {
+            if let Some(keys) = keys {
+                learner.add(&u.site, keys);
+            }
+        }
+    }
+    for u in units.iter().filter(|u| u.jsonl) {
+        let Ok(bytes) = read_unit(u, usize::MAX / 2) else { continue };
+        let text = String::from_utf8_lossy(&bytes);
+        let lines: Vec<&str> = text.lines().collect();
+        for group in lines.chunks(chunk * 8) {
+            let pages: Vec<Option<(String, PageKeys)>> = pool.install(|| {
+                group
                     .par_iter()
-                    .filter_map(|line| match serde_json::from_str::<Value>(line) {
+                    .map(|line| match serde_json::from_str::<Value>(line) {
                         Ok(Value::Object(m)) => match m.get(&cfg.text_field) {
                             Some(Value::String(s)) if s.len() <= cfg.clean.max_bytes => {
                                 Some((record_site(cfg, &m, u), PageKeys::of_document(s, sniff(s))))
@@ -417,12 +430,11 @@ fn template_pass(
                         _ => None,
                     })
                     .collect()
-            })
-            .collect()
-    });
-    let mut learner = Learner::new(params);
-    for (site, keys) in pages.into_iter().flatten() {
-        learner.add(&site, keys);
+            });
+            for (site, keys) in pages.into_iter().flatten() {
+                learner.add(&site, keys);
+            }
+        }
     }
     let t = learner.finish();
     if let Some(path) = &cfg.templates_file {

@@ -275,8 +275,22 @@ impl Learner {
         if !s.fingerprints.insert(page.fingerprint) {
             return;
         }
-        for b in page.blocks {
-            s.blocks.entry(b.hash).or_insert((0, b)).0 += 1;
+        for mut b in page.blocks {
+            match s.blocks.get_mut(&b.hash) {
+                Some((n, seen)) => {
+                    *n += 1;
+                    if seen.sample.is_empty() {
+                        seen.sample = b.sample;
+                    }
+                }
+                None => {
+                    // Most blocks are seen once: their sample would only
+                    // cost memory. (Every page's sample of a hash is the
+                    // same text, so which page supplies it does not matter.)
+                    b.sample = String::new();
+                    s.blocks.insert(b.hash, (1, b));
+                }
+            }
         }
     }
 
