@@ -77,6 +77,15 @@ pub struct Config {
     /// or U+FFFD. Deterministic: counts are summed, so the lexicon does not
     /// depend on thread count or input order.
     pub batch_lexicon: bool,
+    /// Learn site templates in a first pass (files only) with these
+    /// thresholds; see [`crate::templates`].
+    pub learn_templates: Option<crate::templates::Params>,
+    /// Where learned templates are saved (with `learn_templates`), or where
+    /// templates to apply are loaded from (without).
+    pub templates_file: Option<PathBuf>,
+    /// JSONL field holding a record's URL, whose host is its site for
+    /// templates; records without one belong to their file's directory.
+    pub url_field: String,
     /// The per-document cleaning options.
     pub clean: Options,
 }
@@ -95,6 +104,9 @@ impl Default for Config {
             jobs: 0,
             explain: false,
             batch_lexicon: true,
+            learn_templates: None,
+            templates_file: None,
+            url_field: "url".into(),
             clean: Options::default(),
         }
     }
@@ -175,6 +187,9 @@ struct Unit {
     name: String,
     out: Option<PathBuf>,
     jsonl: bool,
+    /// Site key for templates: the parent directory relative to the input
+    /// root (`.` for the root itself).
+    site: String,
 }
 
 fn is_jsonl_name(p: &Path) -> bool {
@@ -229,14 +244,20 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
         .map_err(|e| UsageError(format!("cannot start worker threads: {e}")))?;
     stats.jobs = pool.current_num_threads();
     let with_lexicon;
-    let cfg = match learn_batch_lexicon(cfg, &units, &pool) {
-        Some(lex) => {
+    let templates = template_pass(cfg, &units, &pool)?;
+    let cfg = match (learn_batch_lexicon(cfg, &units, &pool), templates) {
+        (None, None) => cfg,
+        (lex, templates) => {
             let mut c = cfg.clone();
-            c.clean.lexicons.insert(0, Arc::new(lex));
+            if let Some(lex) = lex {
+                c.clean.lexicons.insert(0, Arc::new(lex));
+            }
+            if templates.is_some() {
+                c.clean.templates = templates;
+            }
             with_lexicon = c;
             &with_lexicon
         }
-        None => cfg,
     };
     {
         let chunk = (stats.jobs * 8).max(16);
@@ -249,7 +270,7 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
                     .map(|u| {
                         let r = read_unit(u, cfg.clean.max_bytes).and_then(|b| {
                             let n = b.len();
-                            crate::clean(&b, &cfg.clean).map(|c| (c, n))
+                            crate::clean(&b, &cfg.clean.for_site(&u.site)).map(|c| (c, n))
                         });
                         let rendered = match &r {
                             Ok((c, _)) => Some(render_doc(cfg, u, c)),
@@ -336,6 +357,93 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
     Some(merged)
 }
 
+/// A JSONL record's site for templates: its URL's host, else its file's.
+fn record_site(cfg: &Config, obj: &serde_json::Map<String, Value>, u: &Unit) -> String {
+    match obj.get(&cfg.url_field) {
+        Some(Value::String(url)) => crate::templates::site_of_url(url),
+        _ => None,
+    }
+    .unwrap_or_else(|| u.site.clone())
+}
+
+/// Site templates: pass 1 learns them (and saves them to
+/// `templates_file`), or they are loaded from `templates_file`. Unreadable
+/// documents are skipped here; pass 2 reports them.
+fn template_pass(
+    cfg: &Config,
+    units: &[Unit],
+    pool: &rayon::ThreadPool,
+) -> Result<Option<Arc<crate::Templates>>, UsageError> {
+    use crate::templates::{Learner, PageKeys, Templates};
+    let Some(params) = cfg.learn_templates else {
+        let Some(path) = &cfg.templates_file else { return Ok(None) };
+        let t = std::fs::File::open(path)
+            .and_then(|f| Templates::from_tsv(io::BufReader::new(f)))
+            .map_err(|e| UsageError(format!("{}: cannot read templates: {e}", path.display())))?;
+        return Ok(Some(Arc::new(t)));
+    };
+    if units.iter().any(|u| matches!(u.src, Src::Stdin)) {
+        return Err(UsageError("--learn-templates needs files: stdin can be read only once".into()));
+    }
+    let sniff = |text: &str| match cfg.clean.format {
+        Some(f) => f,
+        None if crate::input::looks_like_html(text) => Format::Html,
+        None => Format::Text,
+    };
+    // In chunks, so that memory holds the counts and one chunk of pages,
+    // not every page's keys; the counts do not depend on the chunking.
+    let mut learner = Learner::new(params);
+    let chunk = (pool.current_num_threads() * 8).max(16);
+    let files: Vec<&Unit> = units.iter().filter(|u| !u.jsonl).collect();
+    for group in files.chunks(chunk) {
+        let pages: Vec<Option<PageKeys>> = pool.install(|| {
+            group
+                .par_iter()
+                .map(|u| {
+                    let bytes = read_unit(u, cfg.clean.max_bytes).ok()?;
+                    let d = crate::input::decode(&bytes, cfg.clean.format, cfg.clean.charset.as_deref()).ok()?;
+                    Some(PageKeys::of_document(&d.text, d.format))
+                })
+                .collect()
+        });
+        for (u, keys) in group.iter().zip(pages) {
+            if let Some(keys) = keys {
+                learner.add(&u.site, keys);
+            }
+        }
+    }
+    for u in units.iter().filter(|u| u.jsonl) {
+        let Ok(bytes) = read_unit(u, usize::MAX / 2) else { continue };
+        let text = String::from_utf8_lossy(&bytes);
+        let lines: Vec<&str> = text.lines().collect();
+        for group in lines.chunks(chunk * 8) {
+            let pages: Vec<Option<(String, PageKeys)>> = pool.install(|| {
+                group
+                    .par_iter()
+                    .map(|line| match serde_json::from_str::<Value>(line) {
+                        Ok(Value::Object(m)) => match m.get(&cfg.text_field) {
+                            Some(Value::String(s)) if s.len() <= cfg.clean.max_bytes => {
+                                Some((record_site(cfg, &m, u), PageKeys::of_document(s, sniff(s))))
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect()
+            });
+            for (site, keys) in pages.into_iter().flatten() {
+                learner.add(&site, keys);
+            }
+        }
+    }
+    let t = learner.finish();
+    if let Some(path) = &cfg.templates_file {
+        write_atomic(path, t.to_tsv().as_bytes())
+            .map_err(|e| UsageError(format!("{}: cannot write templates: {e}", path.display())))?;
+    }
+    Ok(Some(Arc::new(t)))
+}
+
 fn fail(stats: &mut Stats, err: &mut dyn Write, name: &str, why: &str) {
     stats.documents_failed += 1;
     let _ = writeln!(err, "scour: {name}: {why}");
@@ -362,7 +470,7 @@ fn plan(cfg: &Config, stats: &mut Stats, err: &mut dyn Write) -> Result<Vec<Unit
                 Dest::File(f) => Some(f.clone()),
                 Dest::Stdout => None,
             };
-            units.push(Unit { src: Src::Stdin, name: "<stdin>".into(), out, jsonl });
+            units.push(Unit { src: Src::Stdin, name: "<stdin>".into(), out, jsonl, site: ".".into() });
             continue;
         }
         let meta = match std::fs::metadata(arg) {
@@ -403,7 +511,8 @@ fn plan(cfg: &Config, stats: &mut Stats, err: &mut dyn Write) -> Result<Vec<Unit
                 Dest::File(f) => Some(f.clone()),
                 Dest::Stdout => None,
             };
-            units.push(Unit { name: path.display().to_string(), src: Src::File(path), out, jsonl });
+            let site = crate::templates::dir_site(&rel);
+            units.push(Unit { name: path.display().to_string(), src: Src::File(path), out, jsonl, site });
         }
     }
     if let Dest::File(f) = &cfg.dest {
@@ -523,7 +632,7 @@ fn run_jsonl(
     let mut io_error: Option<io::Error> = None;
     for (ci, group) in lines.chunks(chunk).enumerate() {
         let results: Vec<LineResult> = pool.install(|| {
-            group.par_iter().enumerate().map(|(k, line)| jsonl_line(cfg, &u.name, ci * chunk + k + 1, line)).collect()
+            group.par_iter().enumerate().map(|(k, line)| jsonl_line(cfg, u, ci * chunk + k + 1, line)).collect()
         });
         for (k, (rendered, r)) in results.into_iter().enumerate() {
             stats.documents_in += 1;
@@ -554,7 +663,8 @@ fn run_jsonl(
     }
 }
 
-fn jsonl_line(cfg: &Config, file: &str, lineno: usize, line: &str) -> LineResult {
+fn jsonl_line(cfg: &Config, u: &Unit, lineno: usize, line: &str) -> LineResult {
+    let file = &u.name;
     let mut obj = match serde_json::from_str::<Value>(line) {
         Ok(Value::Object(m)) => m,
         Ok(_) => return error_line(lineno, "line is not a JSON object"),
@@ -565,7 +675,8 @@ fn jsonl_line(cfg: &Config, file: &str, lineno: usize, line: &str) -> LineResult
         Some(_) => return with_error(obj, cfg, "field is not a string"),
         None => return with_error(obj, cfg, "field is missing"),
     };
-    let r = if doc.trim().is_empty() { Err(Error::Empty) } else { crate::clean_str(&doc, &cfg.clean) };
+    let site = record_site(cfg, &obj, u);
+    let r = if doc.trim().is_empty() { Err(Error::Empty) } else { crate::clean_str(&doc, &cfg.clean.for_site(&site)) };
     match r {
         Ok(c) => {
             let rendered = if cfg.explain {

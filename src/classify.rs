@@ -99,15 +99,23 @@ pub enum Reason {
     /// Flat text: kept at first only thanks to neighbours that were
     /// themselves dropped; gone once the kept text is read on its own.
     Isolated,
+    /// Part of the site's template: the same block recurs on many pages of
+    /// the site (see [`crate::templates`]); the detail says on how many.
+    Template(String),
 }
 
 impl Reason {
     /// Whether the rules' verdict for this reason stands whatever the
     /// learned scorer says: the headline rule, and structural evidence that
     /// is precise by construction (a vocabulary phrase in the right shape, a
-    /// breadcrumb, a short line repeated on the page).
+    /// breadcrumb, a short line repeated on the page), and the site's
+    /// template, which is evidence from the whole batch that no page-level
+    /// measurement outweighs.
     pub fn is_final(&self) -> bool {
-        matches!(self, Reason::Headline | Reason::Vocab(..) | Reason::Breadcrumb | Reason::Repeated)
+        matches!(
+            self,
+            Reason::Headline | Reason::Vocab(..) | Reason::Breadcrumb | Reason::Repeated | Reason::Template(_)
+        )
     }
 
     /// Stable name for statistics: `content`, `vocab:cookie`, `links`…
@@ -128,6 +136,7 @@ impl Reason {
             Reason::OutsideMain => "outside-main".into(),
             Reason::Scorer => "scorer".into(),
             Reason::Isolated => "isolated".into(),
+            Reason::Template(_) => "template".into(),
         }
     }
 }

@@ -38,11 +38,13 @@ pub mod model;
 pub mod output;
 pub mod repair;
 pub mod segment;
+pub mod templates;
 pub mod vocab;
 
 pub use block::{Block, Kind, Page};
 pub use classify::{Class, Decision, Reason};
 pub use input::Format;
+pub use templates::Templates;
 
 use serde::Serialize;
 use std::fmt;
@@ -109,6 +111,15 @@ pub struct Options {
     /// after the document's own: the batch lexicon ([`batch`] learns it in a
     /// first pass) and word lists (`--lexicon`).
     pub lexicons: Vec<std::sync::Arc<repair::Lexicon>>,
+    /// Site templates learned from a batch (`--learn-templates`,
+    /// `--templates`): blocks that recur across a site's pages are dropped
+    /// with [`Reason::Template`] even when they read like prose. Only
+    /// consulted when [`Options::site`] names the document's site.
+    pub templates: Option<std::sync::Arc<Templates>>,
+    /// The site this document belongs to, as the templates were keyed: a
+    /// URL's host ([`templates::site_of_url`]) or, for files, the input's
+    /// parent directory relative to the input root.
+    pub site: Option<String>,
 }
 
 /// Default `max_bytes`: larger than any real article page, small enough
@@ -127,6 +138,8 @@ impl Default for Options {
             max_bytes: DEFAULT_MAX_BYTES,
             rules_only: false,
             lexicons: Vec::new(),
+            templates: None,
+            site: None,
         }
     }
 }
@@ -190,9 +203,26 @@ fn doc_lexicons(page: &Page, decisions: &[Decision], opts: &Options) -> Vec<std:
     out
 }
 
-/// The classifier's decisions, with the headline dropped when not wanted.
+impl Options {
+    /// These options for a document of `site`: borrowed as they are when
+    /// there are no templates to consult (no copy per document).
+    pub fn for_site(&self, site: &str) -> std::borrow::Cow<'_, Options> {
+        if self.templates.is_none() || self.site.as_deref() == Some(site) {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut o = self.clone();
+        o.site = Some(site.to_string());
+        std::borrow::Cow::Owned(o)
+    }
+}
+
+/// The classifier's decisions, with the site's template dropped and the
+/// headline dropped when not wanted.
 fn decide(page: &Page, lang: lang::Lang, opts: &Options) -> Vec<Decision> {
     let mut d = classify::classify(page, lang, opts.rules_only);
+    if let (Some(t), Some(site)) = (&opts.templates, &opts.site) {
+        t.apply(site, page, &mut d);
+    }
     if !opts.headline {
         for x in d.iter_mut().filter(|x| x.reason == Reason::Headline) {
             x.keep = false;

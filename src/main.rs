@@ -21,6 +21,11 @@ Examples:
   scour --explain page.html            show every block, kept or dropped, and why
   scour --stats stats.json raw/ -o clean/
                                        write run statistics as JSON (`--stats -`: summary on stderr)
+  scour --learn-templates --templates site.tsv raw/ -o clean/
+                                       learn each site's template (blocks recurring on its pages)
+                                       in a first pass, drop it, and save it to site.tsv
+  scour --templates site.tsv more/ -o clean-more/
+                                       apply templates learned on another shard
 
 Exit status: 0 when every document was cleaned, 1 when some failed (each
 failure is one line `scour: PATH: reason` on stderr), 2 on a usage error.";
@@ -106,6 +111,30 @@ struct Cli {
     /// first pass re-reads every input file).
     #[arg(long)]
     no_batch_lexicon: bool,
+
+    /// Learn each site's template in a first pass over the inputs (files
+    /// only) and drop it: blocks that recur on many pages of a site (see
+    /// README, "Site templates"). A site is a JSONL record's URL host
+    /// (--url-field), else a file's directory relative to the input root.
+    #[arg(long)]
+    learn_templates: bool,
+
+    /// With --learn-templates: save the learned templates to FILE
+    /// (versioned TSV). Without: load templates from FILE and apply them.
+    #[arg(long, value_name = "FILE")]
+    templates: Option<PathBuf>,
+
+    /// With --learn-templates: a block is template when it appears on at
+    /// least N distinct pages of its site (and on 30 % of them); sites with
+    /// fewer pages learn nothing.
+    #[arg(long, value_name = "N", default_value_t = scour::templates::Params::default().min_pages as u64,
+          value_parser = clap::value_parser!(u64).range(2..10_000_000))]
+    template_min_pages: u64,
+
+    /// JSONL field holding each record's URL, whose host names its site for
+    /// templates.
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    url_field: String,
 
     /// Decode every document with this charset (e.g. from an HTTP header)
     /// unless it has a byte-order mark.
@@ -194,6 +223,12 @@ fn main() -> ExitCode {
         jobs: cli.jobs.unwrap_or(0),
         explain: cli.explain,
         batch_lexicon: !cli.no_batch_lexicon,
+        learn_templates: cli.learn_templates.then(|| scour::templates::Params {
+            min_pages: cli.template_min_pages as usize,
+            ..scour::templates::Params::default()
+        }),
+        templates_file: cli.templates,
+        url_field: cli.url_field,
         clean,
     };
     let stdout = io::stdout();

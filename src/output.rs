@@ -75,6 +75,7 @@ pub fn explain(name: &str, c: &Cleaned) -> String {
         let why = match &d.reason {
             crate::Reason::Vocab(_, rule) => format!("{} [{rule}]", d.reason.key()),
             crate::Reason::Attrs(tok) => format!("attrs [{tok}]"),
+            crate::Reason::Template(pages) => format!("template [{pages}]"),
             r => r.key(),
         };
         let text: String = b.text.chars().take(100).collect();
