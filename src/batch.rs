@@ -498,7 +498,6 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
             }
             ui.progress(&stats);
         }
-        let mut wrote_any = wrote_any;
         for u in units.iter().filter(|u| u.is_stream()) {
             let stream = match &u.src {
                 Src::Stdin => stdin_stream.take().ok_or_else(|| Error::Corrupt("stdin already read".into())),

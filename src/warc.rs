@@ -129,7 +129,7 @@ impl<R: BufRead> Reader<R> {
                 }
                 (head_len, content_type, chunked)
             }
-            Http::NotHttp => {
+            Http::Other => {
                 let ct = get("content-type").filter(|c| !c.to_ascii_lowercase().starts_with("application/http"));
                 (0, ct.map(str::to_string), false)
             }
@@ -202,14 +202,14 @@ enum Http {
     },
     /// The block is not an HTTP message (a `response` record of another
     /// protocol, or a tool that stored the page alone).
-    NotHttp,
+    Other,
     /// An HTTP header that does not end within the bytes read.
     Bad,
 }
 
 fn parse_http(block: &[u8], whole: bool) -> Http {
     if !block.starts_with(b"HTTP/") {
-        return Http::NotHttp;
+        return Http::Other;
     }
     let (head_len, sep) = match memchr::memmem::find(block, b"\r\n\r\n") {
         Some(p) => (p + 4, p),
