@@ -366,9 +366,9 @@ impl Ui<'_> {
 
     fn progress(&mut self, stats: &Stats) {
         if let Some(b) = &self.bar {
-            let (_, mb) = self.rate(stats);
+            let (docs, mb) = self.rate(stats);
             b.set_position(stats.documents_in);
-            b.set_message(format!("{mb:.1} MB/s"));
+            b.set_message(format!("{docs:.1} docs/s, {mb:.1} MB/s"));
         } else if self.lines && self.last.elapsed() >= Duration::from_secs(2) {
             self.last = Instant::now();
             self.progress_line(stats);
@@ -398,8 +398,8 @@ fn progress_bar(mode: Progress, total: Option<u64>) -> Option<ProgressBar> {
         return None;
     }
     let (b, tpl) = match total {
-        Some(n) => (ProgressBar::new(n), "{elapsed_precise} [{wide_bar}] {pos}/{len} docs, {per_sec}, {msg}"),
-        None => (ProgressBar::new_spinner(), "{spinner} {elapsed_precise} {pos} docs, {per_sec}, {msg}"),
+        Some(n) => (ProgressBar::new(n), "{elapsed_precise} [{wide_bar}] {pos}/{len} docs, {msg}"),
+        None => (ProgressBar::new_spinner(), "{spinner} {elapsed_precise} {pos} docs, {msg}"),
     };
     b.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
     if let Ok(style) = ProgressStyle::with_template(tpl) {

@@ -45,7 +45,13 @@ impl AtomicFile {
             _ => Path::new("."),
         };
         std::fs::create_dir_all(dir)?;
-        let tmp = tempfile::Builder::new().prefix(".scour-").suffix(".tmp").tempfile_in(dir)?;
+        let mut b = tempfile::Builder::new();
+        b.prefix(".scour-").suffix(".tmp");
+        // A temporary file is private (0600); the output is an ordinary
+        // file, readable as the umask allows.
+        #[cfg(unix)]
+        b.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let tmp = b.tempfile_in(dir)?;
         let w = BufWriter::with_capacity(1 << 16, tmp);
         let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
         let enc = if name.ends_with(".gz") {
@@ -227,6 +233,15 @@ mod tests {
         let names: Vec<_> =
             std::fs::read_dir(dir.path().join("sub")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // The same mode as a file created the ordinary way (umask applied).
+            let other = tempfile::tempdir().unwrap();
+            std::fs::write(other.path().join("plain"), b"").unwrap();
+            let want = std::fs::metadata(other.path().join("plain")).unwrap().permissions().mode();
+            assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode(), want);
+        }
     }
 
     #[test]
