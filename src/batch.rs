@@ -909,7 +909,7 @@ fn read_records(cfg: &Config, kind: UnitKind, stream: Stream, docs: usize, tx: S
                         }
                     }
                     Err(e) => {
-                        end = Some(Error::Io(e));
+                        end = Some(Error::Corrupt(format!("cannot read further (damaged or truncated?): {e}")));
                         break;
                     }
                 }

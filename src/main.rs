@@ -140,7 +140,7 @@ struct Cli {
 
     /// With -o, skip inputs whose output file already exists (outputs are
     /// written atomically, so an existing one is complete).
-    #[arg(long)]
+    #[arg(long, requires = "output")]
     skip_existing: bool,
 
     /// Give up on a document after SECS seconds (fractions allowed); it is

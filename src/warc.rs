@@ -169,13 +169,13 @@ impl<R: BufRead> Reader<R> {
 
     fn read_line(&mut self) -> Result<usize, Error> {
         self.line.clear();
-        let n = (&mut self.r).take(MAX_LINE as u64).read_until(b'\n', &mut self.line)?;
+        let n = (&mut self.r).take(MAX_LINE as u64).read_until(b'\n', &mut self.line).map_err(damaged)?;
         self.offset += n as u64;
         Ok(n)
     }
 
     fn read_exact_into(&mut self, buf: &mut Vec<u8>, n: u64, start: u64) -> Result<(), Error> {
-        let got = (&mut self.r).take(n).read_to_end(buf)? as u64;
+        let got = (&mut self.r).take(n).read_to_end(buf).map_err(damaged)? as u64;
         self.offset += got;
         if got < n {
             return Err(Error::Corrupt(format!("truncated WARC record at byte {start}")));
@@ -184,13 +184,19 @@ impl<R: BufRead> Reader<R> {
     }
 
     fn skip(&mut self, n: u64, start: u64) -> Result<(), Error> {
-        let got = io::copy(&mut (&mut self.r).take(n), &mut io::sink())?;
+        let got = io::copy(&mut (&mut self.r).take(n), &mut io::sink()).map_err(damaged)?;
         self.offset += got;
         if got < n {
             return Err(Error::Corrupt(format!("truncated WARC record at byte {start}")));
         }
         Ok(())
     }
+}
+
+/// A read error in the middle of a WARC stream (a truncated gzip member,
+/// say).
+fn damaged(e: io::Error) -> Error {
+    Error::Corrupt(format!("cannot read further (damaged or truncated?): {e}"))
 }
 
 enum Http {

@@ -303,6 +303,7 @@ fn skip_existing_resumes_a_run() {
     let st = stats(&s);
     assert_eq!(st["skipped_existing"], 3);
     assert_eq!(st["documents_in"], 1);
+    assert_eq!(run(scour().arg(&raw).arg("--skip-existing")).status.code(), Some(2), "needs -o");
 }
 
 #[test]
