@@ -342,6 +342,30 @@ fn a_document_over_the_time_limit_fails_alone() {
 }
 
 #[test]
+fn a_pathological_page_does_not_stall_the_batch() {
+    let t = tempfile::tempdir().unwrap();
+    let raw = t.path().join("raw");
+    // Tens of thousands of short, similar blocks: seconds of work.
+    let words = ["alpha", "beta", "gamma", "delta", "the", "of", "and", "news", "city", "council"];
+    let mut slow = String::from("<html><body>");
+    for i in 0..60_000usize {
+        let p: Vec<&str> = (0..12).map(|k| words[(i * 7 + k * 3) % words.len()]).collect();
+        slow.push_str(&format!("<div class=c{}><p>{}</p></div>", i % 50, p.join(" ")));
+    }
+    slow.push_str("</body></html>");
+    write(&raw, "a-slow.html", slow.as_bytes());
+    write(&raw, "b-fine.html", page("Fine", "A normal page.").as_bytes());
+    let start = std::time::Instant::now();
+    let o = run(scour().arg(&raw).args(["--timeout", "2", "-j1"]));
+    let took = start.elapsed();
+    assert_eq!(o.status.code(), Some(1));
+    let e = text(&o.stderr);
+    assert!(e.trim_end().ends_with("a-slow.html: timed out after 2s"), "{e}");
+    assert!(text(&o.stdout).contains("A normal page."));
+    eprintln!("slow page stopped, batch done in {took:?}");
+}
+
+#[test]
 fn stats_have_the_same_fields_every_run() {
     let t = tempfile::tempdir().unwrap();
     let p = write(t.path(), "p.html", page("S", "Stats.").as_bytes());
