@@ -447,10 +447,9 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
     } else {
         cfg
     };
-    for u in units.iter().filter(|u| u.skip) {
-        stats.skipped_existing += 1;
-        ui.say(&format!("scour: {}: output exists, skipped", u.name));
-    }
+    // Skipped quietly: a resumed run over a million files would otherwise
+    // print a million lines; `--stats` counts them.
+    stats.skipped_existing = units.iter().filter(|u| u.skip).count() as u64;
     units.retain(|u| !u.skip);
     let n_docs = units.iter().filter(|u| !u.is_stream()).count() as u64;
     let has_streams = units.iter().any(Unit::is_stream);

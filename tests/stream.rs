@@ -298,6 +298,7 @@ fn skip_existing_resumes_a_run() {
     let s = t.path().join("s.json");
     let o = run(scour().arg(&raw).arg("-o").arg(&out).arg("--skip-existing").arg("--stats").arg(&s));
     assert!(o.status.success());
+    assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
     assert_eq!(std::fs::read_to_string(out.join("p1.txt")).unwrap(), "SENTINEL", "existing output left alone");
     assert!(std::fs::read_to_string(out.join("p2.txt")).unwrap().contains("Body 2."));
     let st = stats(&s);
