@@ -5,18 +5,31 @@
 //! bytes do not depend on the number of threads, and memory holds one chunk
 //! of results, not the whole batch. A document that fails is reported as one
 //! line (`scour: PATH: reason`) and the batch goes on.
+//!
+//! JSONL and WARC inputs are streams: a reader thread cuts them into chunks
+//! of records (at most [`CHUNK_BYTES`] of input, or a few hundred records)
+//! while the pool cleans the previous chunk, so memory stays bounded by a
+//! few chunks whatever the input's size.
 
+use crate::input::Stream;
+use crate::output::AtomicFile;
 use crate::output::{self, write_atomic};
 use crate::repair::Lexicon;
+use crate::warc;
 use crate::{Cleaned, Error, Format, Options};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Most input bytes in one chunk of a JSONL or WARC stream.
+pub const CHUNK_BYTES: usize = 32 << 20;
 
 /// What the inputs are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +42,19 @@ pub enum InputKind {
     Text,
     /// Every input is JSONL, one document per line.
     Jsonl,
+    /// Every input is a WARC file (`.warc`, `.warc.gz`, `.warc.zst`).
+    Warc,
+}
+
+/// Whether and how progress is shown on stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Nothing.
+    Off,
+    /// A live bar (stderr is a terminal).
+    Bar,
+    /// A plain line every few seconds and one at the end (for logs).
+    Lines,
 }
 
 /// How results are written.
@@ -86,6 +112,18 @@ pub struct Config {
     /// JSONL field holding a record's URL, whose host is its site for
     /// templates; records without one belong to their file's directory.
     pub url_field: String,
+    /// Leave out JSONL/WARC records whose cleaned text is empty (failed
+    /// records too: they are reported on stderr).
+    pub drop_empty: bool,
+    /// Write every removed block, with its reasons, as JSONL to this file.
+    pub rejected: Option<PathBuf>,
+    /// `(i, n)`: clean only shard `i` of `n` (files by a stable hash of the
+    /// relative path, JSONL/WARC records by their index).
+    pub shard: Option<(u64, u64)>,
+    /// Skip inputs whose output file already exists.
+    pub skip_existing: bool,
+    /// Progress on stderr.
+    pub progress: Progress,
     /// The per-document cleaning options.
     pub clean: Options,
 }
@@ -107,6 +145,11 @@ impl Default for Config {
             learn_templates: None,
             templates_file: None,
             url_field: "url".into(),
+            drop_empty: false,
+            rejected: None,
+            shard: None,
+            skip_existing: false,
+            progress: Progress::Off,
             clean: Options::default(),
         }
     }
@@ -123,6 +166,15 @@ pub struct Stats {
     pub documents_failed: u64,
     /// Cleaned documents with no text left.
     pub documents_empty: u64,
+    /// Documents that hit `--timeout` (also counted as failed).
+    pub timed_out: u64,
+    /// WARC records that are not HTML documents (requests, metadata,
+    /// images, redirects…).
+    pub skipped: u64,
+    /// Inputs not cleaned because their output exists (`--skip-existing`).
+    pub skipped_existing: u64,
+    /// Records left out because their text was empty (`--drop-empty`).
+    pub dropped_empty: u64,
     /// Input bytes of all documents.
     pub bytes_in: u64,
     /// Bytes of cleaned text written.
@@ -161,9 +213,17 @@ impl Stats {
 
 /// A cleaned document and its input size, or why it failed.
 type DocResult = Result<(Cleaned, usize), Error>;
-/// A JSONL line: its output line, and the cleaned document or the reason
-/// it failed.
-type LineResult = (String, Result<(Cleaned, usize), String>);
+
+/// One stream record's result: its output (empty when dropped), its
+/// `--rejected` lines, and the cleaned document or why it failed (and
+/// whether that was the time limit).
+struct RecOut {
+    name: String,
+    rendered: String,
+    rejected: String,
+    result: Result<(Cleaned, usize), (String, bool)>,
+    dropped_empty: bool,
+}
 
 /// A usage problem found before any document was read (exit status 2).
 #[derive(Debug)]
@@ -181,31 +241,85 @@ enum Src {
     Stdin,
 }
 
+/// What one input is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UnitKind {
+    /// One document.
+    Doc,
+    /// A JSONL stream.
+    Jsonl,
+    /// A WARC stream.
+    Warc,
+}
+
+/// A document read from stdin before the batch (its bytes, or why not).
+type Preread = Arc<Mutex<Option<Result<Vec<u8>, Error>>>>;
+
 #[derive(Clone, Debug)]
 struct Unit {
     src: Src,
     name: String,
     out: Option<PathBuf>,
-    jsonl: bool,
     /// Site key for templates: the parent directory relative to the input
     /// root (`.` for the root itself).
     site: String,
+    kind: UnitKind,
+    /// Its output exists and `--skip-existing` was given.
+    skip: bool,
+    /// Stdin, read before the batch.
+    preread: Option<Preread>,
+}
+
+impl Unit {
+    fn is_stream(&self) -> bool {
+        self.kind != UnitKind::Doc
+    }
+}
+
+fn lower_name(p: &Path) -> String {
+    let n = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    match n.strip_suffix(".gz").or_else(|| n.strip_suffix(".zst")) {
+        Some(s) => s.to_string(),
+        None => n,
+    }
 }
 
 fn is_jsonl_name(p: &Path) -> bool {
-    let n = p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let n = n.strip_suffix(".gz").unwrap_or(&n);
+    let n = lower_name(p);
     n.ends_with(".jsonl") || n.ends_with(".ndjson")
+}
+
+fn is_warc_name(p: &Path) -> bool {
+    lower_name(p).ends_with(".warc")
+}
+
+/// Whether a file is a WARC file by its first bytes (after decompression).
+fn sniff_warc(p: &Path) -> bool {
+    std::fs::File::open(p)
+        .and_then(|f| crate::input::open_stream(Box::new(f)))
+        .is_ok_and(|(_, head)| head.starts_with(b"WARC/1."))
+}
+
+/// A stable 64-bit hash (FNV-1a) for `--shard`: the same on every machine
+/// and every run.
+fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn in_shard(shard: Option<(u64, u64)>, key: u64) -> bool {
+    shard.is_none_or(|(i, n)| key % n == i)
 }
 
 /// The output file name for an input file name: known extensions are
 /// replaced (`page.html.gz` → `page.txt`).
 fn out_name(rel: &Path, ext: &str) -> PathBuf {
     let mut name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    if let Some(s) = name.strip_suffix(".gz") {
-        name = s.to_string();
+    for c in [".gz", ".zst"] {
+        if let Some(s) = name.strip_suffix(c) {
+            name = s.to_string();
+        }
     }
-    for e in [".html", ".htm", ".xhtml", ".shtml", ".txt", ".text", ".jsonl", ".ndjson", ".json"] {
+    for e in [".html", ".htm", ".xhtml", ".shtml", ".txt", ".text", ".jsonl", ".ndjson", ".json", ".warc"] {
         if name.len() > e.len() && name.to_ascii_lowercase().ends_with(e) {
             name.truncate(name.len() - e.len());
             break;
@@ -232,17 +346,103 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
+/// Where messages go: error lines on stderr, and the progress display,
+/// which error lines must not garble.
+struct Ui<'a> {
+    err: &'a mut dyn Write,
+    bar: Option<ProgressBar>,
+    lines: bool,
+    start: Instant,
+    last: Instant,
+}
+
+impl Ui<'_> {
+    fn say(&mut self, line: &str) {
+        let err = &mut *self.err;
+        match &self.bar {
+            Some(b) => b.suspend(|| {
+                let _ = writeln!(err, "{line}");
+            }),
+            None => {
+                let _ = writeln!(err, "{line}");
+            }
+        }
+    }
+
+    fn fail(&mut self, stats: &mut Stats, name: &str, why: &str) {
+        stats.documents_failed += 1;
+        self.say(&format!("scour: {name}: {why}"));
+    }
+
+    fn rate(&self, stats: &Stats) -> (f64, f64) {
+        let secs = self.start.elapsed().as_secs_f64().max(1e-9);
+        (stats.documents_in as f64 / secs, stats.bytes_in as f64 / 1e6 / secs)
+    }
+
+    fn progress(&mut self, stats: &Stats) {
+        if let Some(b) = &self.bar {
+            let (docs, mb) = self.rate(stats);
+            b.set_position(stats.documents_in);
+            b.set_message(format!("{docs:.1} docs/s, {mb:.1} MB/s"));
+        } else if self.lines && self.last.elapsed() >= Duration::from_secs(2) {
+            self.last = Instant::now();
+            self.progress_line(stats);
+        }
+    }
+
+    fn progress_line(&mut self, stats: &Stats) {
+        let (docs, mb) = self.rate(stats);
+        let line = format!(
+            "scour: progress: {} docs ({} failed), {:.1} docs/s, {:.1} MB/s",
+            stats.documents_in, stats.documents_failed, docs, mb
+        );
+        self.say(&line);
+    }
+
+    fn finish(&mut self, stats: &Stats) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
+        } else if self.lines {
+            self.progress_line(stats);
+        }
+    }
+}
+
+fn progress_bar(mode: Progress, total: Option<u64>) -> Option<ProgressBar> {
+    if mode != Progress::Bar {
+        return None;
+    }
+    let (b, tpl) = match total {
+        Some(n) => (ProgressBar::new(n), "{elapsed_precise} [{wide_bar}] {pos}/{len} docs, {msg}"),
+        None => (ProgressBar::new_spinner(), "{spinner} {elapsed_precise} {pos} docs, {msg}"),
+    };
+    b.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+    if let Ok(style) = ProgressStyle::with_template(tpl) {
+        b.set_style(style);
+    }
+    Some(b)
+}
+
 /// Run a batch. Errors for single documents go to `err` as they are met;
 /// only usage errors abort. Returns the run's statistics.
 pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Stats, UsageError> {
     let start = Instant::now();
     let mut stats = Stats::default();
-    let units = plan(cfg, &mut stats, err)?;
+    let mut ui = Ui { err, bar: None, lines: cfg.progress == Progress::Lines, start, last: start };
+    let mut units = plan(cfg, &mut stats, &mut ui)?;
+    let mut stdin_stream = resolve_stdin(cfg, &mut units);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.jobs)
         .build()
         .map_err(|e| UsageError(format!("cannot start worker threads: {e}")))?;
     stats.jobs = pool.current_num_threads();
+    let mut rejected = match &cfg.rejected {
+        Some(p) => match AtomicFile::create(p) {
+            Ok(f) => Some(f),
+            Err(e) => return Err(UsageError(format!("{}: cannot write: {e}", p.display()))),
+        },
+        None => None,
+    };
     let with_lexicon;
     let templates = template_pass(cfg, &units, &pool)?;
     let cfg = match (learn_batch_lexicon(cfg, &units, &pool), templates) {
@@ -259,12 +459,28 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
             &with_lexicon
         }
     };
+    let with_text;
+    let cfg = if cfg.rejected.is_some() && !cfg.clean.dropped_text {
+        let mut c = cfg.clone();
+        c.clean.dropped_text = true;
+        with_text = c;
+        &with_text
+    } else {
+        cfg
+    };
+    // Skipped quietly: a resumed run over a million files would otherwise
+    // print a million lines; `--stats` counts them.
+    stats.skipped_existing = units.iter().filter(|u| u.skip).count() as u64;
+    units.retain(|u| !u.skip);
+    let n_docs = units.iter().filter(|u| !u.is_stream()).count() as u64;
+    let has_streams = units.iter().any(Unit::is_stream);
+    ui.bar = progress_bar(cfg.progress, if has_streams { None } else { Some(n_docs) });
     {
         let chunk = (stats.jobs * 8).max(16);
-        let docs: Vec<&Unit> = units.iter().filter(|u| !u.jsonl).collect();
+        let docs: Vec<&Unit> = units.iter().filter(|u| !u.is_stream()).collect();
         let mut wrote_any = false;
         for group in docs.chunks(chunk) {
-            let results: Vec<(DocResult, Option<String>)> = pool.install(|| {
+            let results: Vec<(DocResult, Option<String>, String)> = pool.install(|| {
                 group
                     .par_iter()
                     .map(|u| {
@@ -272,42 +488,116 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
                             let n = b.len();
                             crate::clean(&b, &cfg.clean.for_site(&u.site)).map(|c| (c, n))
                         });
-                        let rendered = match &r {
-                            Ok((c, _)) => Some(render_doc(cfg, u, c)),
-                            Err(_) => None,
+                        let (rendered, rej) = match &r {
+                            Ok((c, _)) => (
+                                Some(render_doc(cfg, u, c)),
+                                if cfg.rejected.is_some() { output::rejected(&u.name, c) } else { String::new() },
+                            ),
+                            Err(_) => (None, String::new()),
                         };
-                        (r, rendered)
+                        (r, rendered, rej)
                     })
                     .collect()
             });
-            for (u, (r, rendered)) in group.iter().zip(results) {
+            for (u, (r, rendered, rej)) in group.iter().zip(results) {
                 stats.documents_in += 1;
                 match (r, rendered) {
                     (Ok((c, n)), Some(text)) => match deliver(cfg, u, &text, out, &mut wrote_any) {
-                        Ok(()) => stats.add(&c, n, text.len()),
-                        Err(e) => fail(&mut stats, err, &u.name, &e.to_string()),
+                        Ok(()) => {
+                            stats.add(&c, n, text.len());
+                            write_rejected(&mut rejected, &rej, &mut ui, &mut stats);
+                        }
+                        Err(e) => ui.fail(&mut stats, &u.name, &e.to_string()),
                     },
-                    (Err(e), _) => fail(&mut stats, err, &u.name, &e.to_string()),
+                    (Err(e), _) => {
+                        stats.timed_out += matches!(e, Error::TimedOut(_)) as u64;
+                        ui.fail(&mut stats, &u.name, &e.to_string())
+                    }
                     (Ok(_), None) => unreachable!(),
                 }
             }
+            ui.progress(&stats);
         }
-        for u in units.iter().filter(|u| u.jsonl) {
-            run_jsonl(cfg, &pool, u, &mut stats, out, err);
+        for u in units.iter().filter(|u| u.is_stream()) {
+            let stream = match &u.src {
+                Src::Stdin => stdin_stream.take().ok_or_else(|| Error::Corrupt("stdin already read".into())),
+                Src::File(p) => std::fs::File::open(p)
+                    .and_then(|f| crate::input::open_stream(Box::new(f)))
+                    .map(|(s, _)| s)
+                    .map_err(Error::Io),
+            };
+            match stream {
+                Ok(s) => run_stream(cfg, &pool, u, s, &mut stats, out, &mut ui, &mut rejected, &mut wrote_any),
+                Err(e) => {
+                    stats.documents_in += 1;
+                    ui.fail(&mut stats, &u.name, &e.to_string());
+                }
+            }
+        }
+    }
+    if let (Some(f), Some(p)) = (rejected, &cfg.rejected) {
+        if let Err(e) = f.commit() {
+            ui.fail(&mut stats, &p.display().to_string(), &format!("cannot write: {e}"));
         }
     }
     stats.seconds = start.elapsed().as_secs_f64();
     stats.mb_per_s = if stats.seconds > 0.0 { stats.bytes_in as f64 / 1e6 / stats.seconds } else { 0.0 };
+    ui.finish(&stats);
     Ok(stats)
+}
+
+fn write_rejected(f: &mut Option<AtomicFile>, lines: &str, ui: &mut Ui, stats: &mut Stats) {
+    if let Some(w) = f {
+        if let Err(e) = w.write_all(lines.as_bytes()) {
+            ui.fail(stats, "--rejected", &e.to_string());
+            *f = None;
+        }
+    }
+}
+
+/// Stdin is opened once: decompressed when it starts with gzip or zstd
+/// magic, and with `--input auto` read as WARC when it starts with
+/// `WARC/1.`, else as one document (read here, up to `--max-bytes`).
+fn resolve_stdin(cfg: &Config, units: &mut [Unit]) -> Option<Stream> {
+    let u = units.iter_mut().find(|u| matches!(u.src, Src::Stdin))?;
+    let opened = crate::input::open_stream(Box::new(io::stdin()));
+    let (mut s, head) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            u.kind = UnitKind::Doc;
+            u.preread = Some(Arc::new(Mutex::new(Some(Err(Error::Io(e))))));
+            return None;
+        }
+    };
+    if cfg.input == InputKind::Auto && head.starts_with(b"WARC/1.") {
+        u.kind = UnitKind::Warc;
+        if let (Dest::Dir(d), Some(o)) = (&cfg.dest, &mut u.out) {
+            *o = d.join("stdin.jsonl");
+        }
+    }
+    if u.is_stream() {
+        return Some(s);
+    }
+    let max = cfg.clean.max_bytes;
+    let mut b = Vec::new();
+    let r = match (&mut s).take(max as u64 + 1).read_to_end(&mut b) {
+        Ok(_) if b.len() > max => Err(Error::TooLarge(max)),
+        Ok(_) => Ok(b),
+        Err(e) => Err(Error::Io(e)),
+    };
+    u.preread = Some(Arc::new(Mutex::new(Some(r))));
+    None
 }
 
 /// Pass 1: the batch lexicon, when lost characters are to be restored and
 /// there is more than one document to learn from. Unreadable documents are
-/// skipped here; pass 2 reports them.
+/// skipped here; pass 2 reports them. It learns from every input this run
+/// would clean without `--skip-existing` (so a resumed run repairs exactly
+/// as an uninterrupted one), within the shard.
 fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -> Option<Lexicon> {
     let lost = cfg.clean.repair.as_ref().is_some_and(|r| r.lost_chars);
     let files: Vec<&Unit> = units.iter().filter(|u| matches!(u.src, Src::File(_))).collect();
-    if !cfg.batch_lexicon || !lost || (files.len() < 2 && !files.iter().any(|u| u.jsonl)) {
+    if !cfg.batch_lexicon || !lost || (files.len() < 2 && !files.iter().any(|u| u.is_stream())) {
         return None;
     }
     let learn_one = |text: &str| {
@@ -319,42 +609,56 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
         }
         l
     };
-    let merged = pool.install(|| {
-        files
-            .par_iter()
-            .map(|u| {
-                let Ok(bytes) = read_unit(u, if u.jsonl { usize::MAX / 2 } else { cfg.clean.max_bytes }) else {
-                    return Lexicon::new();
-                };
-                if u.jsonl {
-                    let text = String::from_utf8_lossy(&bytes);
-                    let lines: Vec<&str> = text.lines().collect();
-                    lines
-                        .par_iter()
-                        .map(|line| match serde_json::from_str::<Value>(line) {
+    let learn_bytes = |bytes: Vec<u8>, hint: Option<&str>| {
+        let Ok(bytes) = crate::input::decompress_if_needed(bytes, cfg.clean.max_bytes) else {
+            return Lexicon::new();
+        };
+        match crate::input::decode_with_hint(&bytes, cfg.clean.format, cfg.clean.charset.as_deref(), hint) {
+            Ok(d) => learn_one(&d.text),
+            Err(_) => Lexicon::new(),
+        }
+    };
+    let merge = |mut a: Lexicon, b: Lexicon| {
+        a.merge(&b);
+        a
+    };
+    let mut lex = Lexicon::new();
+    for u in files.iter().filter(|u| u.is_stream()) {
+        let Src::File(p) = &u.src else { continue };
+        let Ok((s, _)) = std::fs::File::open(p).and_then(|f| crate::input::open_stream(Box::new(f))) else {
+            continue;
+        };
+        let _ = for_each_chunk(cfg, u.kind, s, chunk_docs(pool), |recs, _| {
+            let l = pool.install(|| {
+                recs.into_par_iter()
+                    .map(|r| match r.data {
+                        RecData::Line(line) => match serde_json::from_slice::<Value>(&line) {
                             Ok(Value::Object(m)) => match m.get(&cfg.text_field) {
                                 Some(Value::String(s)) => learn_one(s),
                                 _ => Lexicon::new(),
                             },
                             _ => Lexicon::new(),
-                        })
-                        .reduce(Lexicon::new, |mut a, b| {
-                            a.merge(&b);
-                            a
-                        })
-                } else {
-                    match crate::input::decode(&bytes, cfg.clean.format, cfg.clean.charset.as_deref()) {
-                        Ok(d) => learn_one(&d.text),
-                        Err(_) => Lexicon::new(),
-                    }
-                }
+                        },
+                        RecData::Warc(Ok(d)) => learn_bytes(d.payload, d.charset.as_deref()),
+                        _ => Lexicon::new(),
+                    })
+                    .reduce(Lexicon::new, merge)
+            });
+            lex.merge(&l);
+        });
+    }
+    let docs = pool.install(|| {
+        files
+            .par_iter()
+            .filter(|u| !u.is_stream())
+            .map(|u| match read_unit(u, cfg.clean.max_bytes) {
+                Ok(bytes) => learn_bytes(bytes, None),
+                Err(_) => Lexicon::new(),
             })
-            .reduce(Lexicon::new, |mut a, b| {
-                a.merge(&b);
-                a
-            })
+            .reduce(Lexicon::new, merge)
     });
-    Some(merged)
+    lex.merge(&docs);
+    Some(lex)
 }
 
 /// A JSONL record's site for templates: its URL's host, else its file's.
@@ -394,13 +698,14 @@ fn template_pass(
     // not every page's keys; the counts do not depend on the chunking.
     let mut learner = Learner::new(params);
     let chunk = (pool.current_num_threads() * 8).max(16);
-    let files: Vec<&Unit> = units.iter().filter(|u| !u.jsonl).collect();
+    let files: Vec<&Unit> = units.iter().filter(|u| !u.is_stream()).collect();
     for group in files.chunks(chunk) {
         let pages: Vec<Option<PageKeys>> = pool.install(|| {
             group
                 .par_iter()
                 .map(|u| {
                     let bytes = read_unit(u, cfg.clean.max_bytes).ok()?;
+                    let bytes = crate::input::decompress_if_needed(bytes, cfg.clean.max_bytes).ok()?;
                     let d = crate::input::decode(&bytes, cfg.clean.format, cfg.clean.charset.as_deref()).ok()?;
                     Some(PageKeys::of_document(&d.text, d.format))
                 })
@@ -412,21 +717,38 @@ fn template_pass(
             }
         }
     }
-    for u in units.iter().filter(|u| u.jsonl) {
-        let Ok(bytes) = read_unit(u, usize::MAX / 2) else { continue };
-        let text = String::from_utf8_lossy(&bytes);
-        let lines: Vec<&str> = text.lines().collect();
-        for group in lines.chunks(chunk * 8) {
+    // JSONL and WARC streams, chunk by chunk as pass 2 reads them: a
+    // record's site is its URL's host, else its file's directory.
+    for u in units.iter().filter(|u| u.is_stream()) {
+        let Src::File(p) = &u.src else { continue };
+        let Ok((s, _)) = std::fs::File::open(p).and_then(|f| crate::input::open_stream(Box::new(f))) else {
+            continue;
+        };
+        let _ = for_each_chunk(cfg, u.kind, s, chunk_docs(pool), |recs, _| {
             let pages: Vec<Option<(String, PageKeys)>> = pool.install(|| {
-                group
-                    .par_iter()
-                    .map(|line| match serde_json::from_str::<Value>(line) {
-                        Ok(Value::Object(m)) => match m.get(&cfg.text_field) {
-                            Some(Value::String(s)) if s.len() <= cfg.clean.max_bytes => {
-                                Some((record_site(cfg, &m, u), PageKeys::of_document(s, sniff(s))))
-                            }
+                recs.into_par_iter()
+                    .map(|r| match r.data {
+                        RecData::Line(line) => match serde_json::from_slice::<Value>(&line) {
+                            Ok(Value::Object(m)) => match m.get(&cfg.text_field) {
+                                Some(Value::String(s)) if s.len() <= cfg.clean.max_bytes => {
+                                    Some((record_site(cfg, &m, u), PageKeys::of_document(s, sniff(s))))
+                                }
+                                _ => None,
+                            },
                             _ => None,
                         },
+                        RecData::Warc(Ok(d)) => {
+                            let bytes = crate::input::decompress_if_needed(d.payload, cfg.clean.max_bytes).ok()?;
+                            let dec = crate::input::decode_with_hint(
+                                &bytes,
+                                cfg.clean.format,
+                                cfg.clean.charset.as_deref(),
+                                d.charset.as_deref(),
+                            )
+                            .ok()?;
+                            let site = crate::templates::site_of_url(&d.url).unwrap_or_else(|| u.site.clone());
+                            Some((site, PageKeys::of_document(&dec.text, dec.format)))
+                        }
                         _ => None,
                     })
                     .collect()
@@ -434,7 +756,7 @@ fn template_pass(
             for (site, keys) in pages.into_iter().flatten() {
                 learner.add(&site, keys);
             }
-        }
+        });
     }
     let t = learner.finish();
     if let Some(path) = &cfg.templates_file {
@@ -444,16 +766,11 @@ fn template_pass(
     Ok(Some(Arc::new(t)))
 }
 
-fn fail(stats: &mut Stats, err: &mut dyn Write, name: &str, why: &str) {
-    stats.documents_failed += 1;
-    let _ = writeln!(err, "scour: {name}: {why}");
-}
-
-fn plan(cfg: &Config, stats: &mut Stats, err: &mut dyn Write) -> Result<Vec<Unit>, UsageError> {
-    let out_fmt = |jsonl: bool| match cfg.format {
+fn plan(cfg: &Config, stats: &mut Stats, ui: &mut Ui) -> Result<Vec<Unit>, UsageError> {
+    let out_fmt = |kind: UnitKind| match cfg.format {
         Some(OutFormat::Jsonl) => "jsonl",
         Some(OutFormat::Txt) => "txt",
-        None if jsonl => "jsonl",
+        None if kind != UnitKind::Doc => "jsonl",
         None => "txt",
     };
     let mut units = Vec::new();
@@ -462,29 +779,36 @@ fn plan(cfg: &Config, stats: &mut Stats, err: &mut dyn Write) -> Result<Vec<Unit
     if stdin_count > 1 {
         return Err(UsageError("`-` (stdin) can be given only once".into()));
     }
+    let exists = |o: &Option<PathBuf>| cfg.skip_existing && !cfg.explain && o.as_ref().is_some_and(|p| p.exists());
     for arg in &cfg.inputs {
         if arg.as_os_str() == "-" {
-            let jsonl = cfg.input == InputKind::Jsonl;
+            let kind = match cfg.input {
+                InputKind::Jsonl => UnitKind::Jsonl,
+                InputKind::Warc => UnitKind::Warc,
+                _ => UnitKind::Doc,
+            };
             let out = match &cfg.dest {
-                Dest::Dir(d) => Some(d.join(format!("stdin.{}", out_fmt(jsonl)))),
+                Dest::Dir(d) => Some(d.join(format!("stdin.{}", out_fmt(kind)))),
                 Dest::File(f) => Some(f.clone()),
                 Dest::Stdout => None,
             };
-            units.push(Unit { src: Src::Stdin, name: "<stdin>".into(), out, jsonl, site: ".".into() });
+            let skip = exists(&out);
+            let site = ".".into();
+            units.push(Unit { src: Src::Stdin, name: "<stdin>".into(), out, site, kind, skip, preread: None });
             continue;
         }
         let meta = match std::fs::metadata(arg) {
             Ok(m) => m,
             Err(e) => {
                 stats.documents_in += 1;
-                fail(stats, err, &arg.display().to_string(), &e.to_string());
+                ui.fail(stats, &arg.display().to_string(), &e.to_string());
                 continue;
             }
         };
         let files: Vec<(PathBuf, PathBuf)> = if meta.is_dir() {
             let mut v = Vec::new();
             if let Err(e) = walk(arg, &mut v) {
-                fail(stats, err, &arg.display().to_string(), &format!("cannot list directory: {e}"));
+                ui.fail(stats, &arg.display().to_string(), &format!("cannot list directory: {e}"));
             }
             v.into_iter()
                 .map(|p| {
@@ -497,13 +821,29 @@ fn plan(cfg: &Config, stats: &mut Stats, err: &mut dyn Write) -> Result<Vec<Unit
             vec![(arg.clone(), rel)]
         };
         for (path, rel) in files {
-            let jsonl = cfg.input == InputKind::Jsonl || cfg.input == InputKind::Auto && is_jsonl_name(&path);
+            let kind = match cfg.input {
+                InputKind::Jsonl => UnitKind::Jsonl,
+                InputKind::Warc => UnitKind::Warc,
+                InputKind::Html | InputKind::Text => UnitKind::Doc,
+                InputKind::Auto if is_jsonl_name(&path) => UnitKind::Jsonl,
+                InputKind::Auto if is_warc_name(&path) || sniff_warc(&path) => UnitKind::Warc,
+                InputKind::Auto => UnitKind::Doc,
+            };
+            // Documents are sharded by their relative path (with `/`), so
+            // a shard holds the same files on every machine; streams are
+            // sharded record by record.
+            if kind == UnitKind::Doc {
+                let key: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                if !in_shard(cfg.shard, stable_hash(key.join("/").as_bytes())) {
+                    continue;
+                }
+            }
             let out = match &cfg.dest {
                 Dest::Dir(d) => {
-                    let mut o = d.join(out_name(&rel, out_fmt(jsonl)));
+                    let mut o = d.join(out_name(&rel, out_fmt(kind)));
                     if !seen.insert(o.clone()) {
                         // page.html and page.txt side by side: keep both, by full name.
-                        o = d.join(format!("{}.{}", rel.display(), out_fmt(jsonl)));
+                        o = d.join(format!("{}.{}", rel.display(), out_fmt(kind)));
                         seen.insert(o.clone());
                     }
                     Some(o)
@@ -511,8 +851,10 @@ fn plan(cfg: &Config, stats: &mut Stats, err: &mut dyn Write) -> Result<Vec<Unit
                 Dest::File(f) => Some(f.clone()),
                 Dest::Stdout => None,
             };
+            let skip = exists(&out);
             let site = crate::templates::dir_site(&rel);
-            units.push(Unit { name: path.display().to_string(), src: Src::File(path), out, jsonl, site });
+            let name = path.display().to_string();
+            units.push(Unit { name, src: Src::File(path), out, site, kind, skip, preread: None });
         }
     }
     if let Dest::File(f) = &cfg.dest {
@@ -529,22 +871,22 @@ fn plan(cfg: &Config, stats: &mut Stats, err: &mut dyn Write) -> Result<Vec<Unit
 fn read_unit(u: &Unit, max: usize) -> Result<Vec<u8>, Error> {
     let bytes = match &u.src {
         Src::Stdin => {
-            let mut b = Vec::new();
-            io::stdin().lock().take(max as u64 + 1).read_to_end(&mut b)?;
-            b
+            let pre = u.preread.as_ref().and_then(|p| p.lock().ok().and_then(|mut g| g.take()));
+            return pre.unwrap_or_else(|| Err(Error::Corrupt("stdin already read".into())));
         }
         Src::File(p) => {
             let f = std::fs::File::open(p)?;
             let len = f.metadata()?.len();
-            if len > max as u64 && !p.to_string_lossy().ends_with(".gz") {
+            let name = p.to_string_lossy();
+            if len > max as u64 && !name.ends_with(".gz") && !name.ends_with(".zst") {
                 return Err(Error::TooLarge(max));
             }
-            let mut b = Vec::with_capacity(len as usize);
+            let mut b = Vec::with_capacity(len.min(max as u64 + 1) as usize);
             f.take(max as u64 + 1).read_to_end(&mut b)?;
             b
         }
     };
-    let b = crate::input::gunzip_if_needed(bytes, max)?;
+    let b = crate::input::decompress_if_needed(bytes, max)?;
     if b.len() > max {
         return Err(Error::TooLarge(max));
     }
@@ -577,110 +919,363 @@ fn render_doc(cfg: &Config, u: &Unit, c: &Cleaned) -> String {
 fn deliver(cfg: &Config, u: &Unit, text: &str, out: &mut dyn Write, wrote_any: &mut bool) -> io::Result<()> {
     match (&u.out, cfg.explain) {
         (Some(p), false) => write_atomic(p, text.as_bytes()),
-        _ => {
-            // Several text documents on stdout are separated by a blank line.
-            let txt = cfg.format.unwrap_or(OutFormat::Txt) == OutFormat::Txt && !cfg.explain;
-            if txt && *wrote_any && !text.is_empty() {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(text.as_bytes())?;
-            *wrote_any |= !text.is_empty();
-            Ok(())
-        }
+        _ => write_separated(cfg, text, out, wrote_any),
     }
 }
 
-/// One JSONL input: every line is a document; exactly one output line per
-/// input line, in input order. A line that is not a JSON object, or whose
-/// document fails, gives an output line with `scour_error` set.
-fn run_jsonl(
+/// Several text documents on stdout are separated by a blank line.
+fn write_separated(cfg: &Config, text: &str, out: &mut dyn Write, wrote_any: &mut bool) -> io::Result<()> {
+    let txt = cfg.format.unwrap_or(OutFormat::Txt) == OutFormat::Txt && !cfg.explain;
+    if txt && *wrote_any && !text.is_empty() {
+        out.write_all(b"\n")?;
+    }
+    out.write_all(text.as_bytes())?;
+    *wrote_any |= !text.is_empty();
+    Ok(())
+}
+
+/// One record of a stream.
+struct Rec {
+    /// JSONL: the line number (from 1); WARC: the document's ordinal.
+    no: u64,
+    data: RecData,
+}
+
+enum RecData {
+    Line(Vec<u8>),
+    /// A line longer than the cap: not read.
+    LineTooLong(usize),
+    Warc(Result<warc::Doc, (warc::Doc, Error)>),
+}
+
+/// A message from the reader thread: a chunk of records and the number of
+/// WARC records skipped while reading it, or the error that ended the
+/// stream.
+enum Msg {
+    Chunk(Vec<Rec>, u64),
+    Fail(Error),
+}
+
+fn chunk_docs(pool: &rayon::ThreadPool) -> usize {
+    (pool.current_num_threads() * 64).max(256)
+}
+
+/// Read a stream on a thread of its own, cut into chunks of at most `docs`
+/// records or [`CHUNK_BYTES`] bytes, and hand each chunk to `f` in order.
+/// One chunk waits in the channel while `f` works on another, so reading
+/// and cleaning overlap and memory holds about three chunks.
+fn for_each_chunk(
+    cfg: &Config,
+    kind: UnitKind,
+    stream: Stream,
+    docs: usize,
+    mut f: impl FnMut(Vec<Rec>, u64),
+) -> Result<(), Error> {
+    std::thread::scope(|s| {
+        let (tx, rx) = sync_channel::<Msg>(1);
+        s.spawn(move || read_records(cfg, kind, stream, docs, tx));
+        for m in rx {
+            match m {
+                Msg::Chunk(recs, skipped) => f(recs, skipped),
+                Msg::Fail(e) => return Err(e),
+            }
+        }
+        Ok(())
+    })
+}
+
+enum Records {
+    Warc(warc::Reader<Stream>),
+    Lines(Stream),
+}
+
+fn read_records(cfg: &Config, kind: UnitKind, stream: Stream, docs: usize, tx: SyncSender<Msg>) {
+    let max = cfg.clean.max_bytes;
+    let mut recs = Vec::new();
+    let mut bytes = 0usize;
+    let mut skipped = 0u64;
+    let mut end = None;
+    // JSON escapes can make a document's line up to six times its size.
+    let line_cap = max.saturating_mul(6).saturating_add(1 << 16);
+    let mut src =
+        if kind == UnitKind::Warc { Records::Warc(warc::Reader::new(stream)) } else { Records::Lines(stream) };
+    let mut lineno = 0u64;
+    loop {
+        let rec = match &mut src {
+            Records::Warc(w) => match w.next_item(max, |o| in_shard(cfg.shard, o)) {
+                Ok(None) => break,
+                Ok(Some(warc::Item::Skipped)) => {
+                    skipped += 1;
+                    None
+                }
+                Ok(Some(warc::Item::Unwanted)) => None,
+                Ok(Some(warc::Item::Doc { ordinal, doc })) => {
+                    bytes += doc.as_ref().map_or(0, |d| d.payload.len());
+                    Some(Rec { no: ordinal, data: RecData::Warc(doc) })
+                }
+                Err(e) => {
+                    end = Some(e);
+                    break;
+                }
+            },
+            Records::Lines(stream) => {
+                let mut line = Vec::new();
+                match read_line_capped(stream.as_mut(), &mut line, line_cap) {
+                    Ok(None) => break,
+                    Ok(Some(n)) => {
+                        lineno += 1;
+                        if !in_shard(cfg.shard, lineno - 1) {
+                            None
+                        } else if n > line_cap {
+                            Some(Rec { no: lineno, data: RecData::LineTooLong(n) })
+                        } else {
+                            while line.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+                                line.pop();
+                            }
+                            bytes += line.len();
+                            Some(Rec { no: lineno, data: RecData::Line(line) })
+                        }
+                    }
+                    Err(e) => {
+                        end = Some(Error::Corrupt(format!("cannot read further (damaged or truncated?): {e}")));
+                        break;
+                    }
+                }
+            }
+        };
+        if let Some(r) = rec {
+            recs.push(r);
+        }
+        if recs.len() >= docs || bytes >= CHUNK_BYTES {
+            if tx.send(Msg::Chunk(std::mem::take(&mut recs), std::mem::take(&mut skipped))).is_err() {
+                return;
+            }
+            bytes = 0;
+        }
+    }
+    if (!recs.is_empty() || skipped > 0) && tx.send(Msg::Chunk(recs, skipped)).is_err() {
+        return;
+    }
+    if let Some(e) = end {
+        let _ = tx.send(Msg::Fail(e));
+    }
+}
+
+/// Read one line into `buf`, at most `cap` bytes of it; returns the line's
+/// whole length (the rest of a longer line is read and thrown away), or
+/// `None` at the end of the stream.
+fn read_line_capped(r: &mut dyn BufRead, buf: &mut Vec<u8>, cap: usize) -> io::Result<Option<usize>> {
+    let mut n = r.take(cap as u64 + 1).read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if n > cap && buf.last() != Some(&b'\n') {
+        buf.clear();
+        loop {
+            let avail = r.fill_buf()?;
+            if avail.is_empty() {
+                break;
+            }
+            match memchr::memchr(b'\n', avail) {
+                Some(p) => {
+                    r.consume(p + 1);
+                    n += p + 1;
+                    break;
+                }
+                None => {
+                    let l = avail.len();
+                    r.consume(l);
+                    n += l;
+                }
+            }
+        }
+    }
+    Ok(Some(n))
+}
+
+/// One JSONL or WARC input: cleaned chunk by chunk, written in input order.
+/// JSONL gives exactly one output line per input line (unless
+/// `--drop-empty`); a line that is not a JSON object, or whose document
+/// fails, gives an output line with `scour_error` set. WARC gives one line
+/// per HTML document.
+#[allow(clippy::too_many_arguments)]
+fn run_stream(
     cfg: &Config,
     pool: &rayon::ThreadPool,
     u: &Unit,
+    stream: Stream,
     stats: &mut Stats,
     out: &mut dyn Write,
-    err: &mut dyn Write,
+    ui: &mut Ui,
+    rejected: &mut Option<AtomicFile>,
+    wrote_any: &mut bool,
 ) {
-    // JSONL files are whole corpora: no per-document size cap on the file.
-    let data = match read_unit(u, usize::MAX / 2) {
-        Ok(d) => d,
-        Err(e) => {
-            stats.documents_in += 1;
-            return fail(stats, err, &u.name, &e.to_string());
-        }
-    };
-    let text = match String::from_utf8(data) {
-        Ok(t) => t,
-        Err(_) => {
-            stats.documents_in += 1;
-            return fail(stats, err, &u.name, "JSONL input is not valid UTF-8");
-        }
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    let mut sink: Box<dyn Write> = Box::new(io::sink());
-    let mut tmp: Option<tempfile::NamedTempFile> = None;
+    let mut file: Option<AtomicFile> = None;
     if let (Some(p), false) = (&u.out, cfg.explain) {
-        let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let made = std::fs::create_dir_all(dir)
-            .and_then(|_| tempfile::Builder::new().prefix(".scour-").suffix(".tmp").tempfile_in(dir));
-        match made {
-            Ok(t) => tmp = Some(t),
-            Err(e) => return fail(stats, err, &p.display().to_string(), &e.to_string()),
+        match AtomicFile::create(p) {
+            Ok(f) => file = Some(f),
+            Err(e) => {
+                stats.documents_in += 1;
+                return ui.fail(stats, &p.display().to_string(), &e.to_string());
+            }
         }
     }
-    let chunk = (stats.jobs * 64).max(64);
     let mut io_error: Option<io::Error> = None;
-    for (ci, group) in lines.chunks(chunk).enumerate() {
-        let results: Vec<LineResult> = pool.install(|| {
-            group.par_iter().enumerate().map(|(k, line)| jsonl_line(cfg, u, ci * chunk + k + 1, line)).collect()
-        });
-        for (k, (rendered, r)) in results.into_iter().enumerate() {
+    let ended = for_each_chunk(cfg, u.kind, stream, chunk_docs(pool), |recs, skipped| {
+        stats.skipped += skipped;
+        let results: Vec<RecOut> = pool.install(|| recs.into_par_iter().map(|r| clean_record(cfg, u, r)).collect());
+        for r in results {
             stats.documents_in += 1;
-            match r {
-                Ok((c, n)) => stats.add(&c, n, c.text.len()),
-                Err(why) => fail(stats, err, &format!("{}:{}", u.name, ci * chunk + k + 1), &why),
+            match &r.result {
+                Ok((c, n)) => {
+                    if r.dropped_empty {
+                        stats.dropped_empty += 1;
+                    }
+                    stats.add(c, *n, c.text.len());
+                }
+                Err((why, timed_out)) => {
+                    stats.timed_out += *timed_out as u64;
+                    ui.fail(stats, &r.name, why);
+                }
             }
-            let w: &mut dyn Write = match tmp.as_mut() {
-                Some(t) => t,
-                None if cfg.explain || u.out.is_none() => out,
-                None => &mut sink,
+            let w: &mut dyn Write = match file.as_mut() {
+                Some(f) => f,
+                None => out,
             };
-            if let Err(e) = w.write_all(rendered.as_bytes()) {
+            let written = if u.kind == UnitKind::Warc && cfg.format == Some(OutFormat::Txt) {
+                write_separated(cfg, &r.rendered, w, wrote_any)
+            } else {
+                w.write_all(r.rendered.as_bytes())
+            };
+            if let Err(e) = written {
                 io_error.get_or_insert(e);
             }
+            write_rejected(rejected, &r.rejected, ui, stats);
         }
+        ui.progress(stats);
+    });
+    if let Err(e) = ended {
+        stats.documents_in += 1;
+        ui.fail(stats, &u.name, &e.to_string());
     }
-    if let (Some(t), Some(p)) = (tmp, &u.out) {
-        let done = match io_error.take() {
-            Some(e) => Err(e),
-            None => t.persist(p).map(|_| ()).map_err(|e| e.error),
-        };
-        if let Err(e) = done {
-            fail(stats, err, &p.display().to_string(), &e.to_string());
-        }
-    } else if let Some(e) = io_error {
-        fail(stats, err, "<stdout>", &e.to_string());
+    let dest = u.out.as_ref().map_or("<stdout>".to_string(), |p| p.display().to_string());
+    let done = match (io_error, file) {
+        (Some(e), _) => Err(e),
+        (None, Some(f)) => f.commit(),
+        (None, None) => Ok(()),
+    };
+    if let Err(e) = done {
+        ui.fail(stats, &dest, &e.to_string());
     }
 }
 
-fn jsonl_line(cfg: &Config, u: &Unit, lineno: usize, line: &str) -> LineResult {
-    let file = &u.name;
-    let mut obj = match serde_json::from_str::<Value>(line) {
+fn clean_record(cfg: &Config, u: &Unit, r: Rec) -> RecOut {
+    let (name, rendered, result) = match r.data {
+        RecData::Line(line) => {
+            let name = format!("{}:{}", u.name, r.no);
+            let (rendered, result) = jsonl_line(cfg, u, &name, r.no, &line);
+            (name, rendered, result)
+        }
+        RecData::LineTooLong(n) => {
+            let why = format!("line of {n} bytes is too long (raise --max-bytes to allow)");
+            let (rendered, result) = error_line(r.no, &why);
+            (format!("{}:{}", u.name, r.no), rendered, result)
+        }
+        RecData::Warc(doc) => warc_doc(cfg, u, r.no, doc),
+    };
+    let rejected = match &result {
+        Ok((c, _)) if cfg.rejected.is_some() => output::rejected(&name, c),
+        _ => String::new(),
+    };
+    let empty = match &result {
+        Ok((c, _)) => c.text.is_empty(),
+        Err(_) => true,
+    };
+    let drop = cfg.drop_empty && !cfg.explain && empty;
+    RecOut {
+        name,
+        rendered: if drop { String::new() } else { rendered },
+        rejected,
+        dropped_empty: drop && result.is_ok(),
+        result,
+    }
+}
+
+type RecResult = Result<(Cleaned, usize), (String, bool)>;
+
+/// A WARC document: its name for messages, its output record (`id`,
+/// `url`, `date`, the text and `metadata.scour`, or `scour_error`), and
+/// the result.
+fn warc_doc(
+    cfg: &Config,
+    u: &Unit,
+    ordinal: u64,
+    doc: Result<warc::Doc, (warc::Doc, Error)>,
+) -> (String, String, RecResult) {
+    let (d, r) = match doc {
+        Ok(mut d) => {
+            let payload = std::mem::take(&mut d.payload);
+            let r = crate::input::decompress_if_needed(payload, cfg.clean.max_bytes).and_then(|b| {
+                let n = b.len();
+                let site = crate::templates::site_of_url(&d.url).unwrap_or_else(|| u.site.clone());
+                crate::clean_with_hint(&b, &cfg.clean.for_site(&site), d.charset.as_deref()).map(|c| (c, n))
+            });
+            (d, r)
+        }
+        Err((d, e)) => (d, Err(e)),
+    };
+    let name = if d.id.is_empty() { format!("{}#{}", u.name, ordinal) } else { format!("{}:{}", u.name, d.id) };
+    let field = cfg.output_field.as_deref().unwrap_or(&cfg.text_field).to_string();
+    let txt = cfg.format == Some(OutFormat::Txt);
+    let mut m = serde_json::Map::new();
+    m.insert("id".into(), Value::from(d.id));
+    m.insert("url".into(), Value::from(d.url));
+    m.insert("date".into(), Value::from(d.date));
+    match r {
+        Ok((c, n)) => {
+            let rendered = if cfg.explain {
+                output::explain(&name, &c)
+            } else if txt {
+                output::to_txt(&c)
+            } else {
+                m.insert(field, Value::from(c.text.clone()));
+                m.insert("metadata".into(), serde_json::json!({ "scour": output::warc_meta(&c) }));
+                format!("{}\n", Value::Object(m))
+            };
+            (name, rendered, Ok((c, n)))
+        }
+        Err(e) => {
+            let timed_out = matches!(e, Error::TimedOut(_));
+            let why = e.to_string();
+            let rendered = if cfg.explain || txt {
+                String::new()
+            } else {
+                m.insert(field, Value::from(""));
+                m.insert("scour_error".into(), Value::from(why.clone()));
+                format!("{}\n", Value::Object(m))
+            };
+            (name, rendered, Err((why, timed_out)))
+        }
+    }
+}
+
+fn jsonl_line(cfg: &Config, u: &Unit, name: &str, lineno: u64, line: &[u8]) -> (String, RecResult) {
+    let mut obj = match serde_json::from_slice::<Value>(line) {
         Ok(Value::Object(m)) => m,
         Ok(_) => return error_line(lineno, "line is not a JSON object"),
         Err(e) => return error_line(lineno, &format!("invalid JSON: {e}")),
     };
     let doc = match obj.get(&cfg.text_field) {
         Some(Value::String(s)) => s.clone(),
-        Some(_) => return with_error(obj, cfg, "field is not a string"),
-        None => return with_error(obj, cfg, "field is missing"),
+        Some(_) => return with_error(obj, cfg, "field is not a string", false),
+        None => return with_error(obj, cfg, "field is missing", false),
     };
     let site = record_site(cfg, &obj, u);
     let r = if doc.trim().is_empty() { Err(Error::Empty) } else { crate::clean_str(&doc, &cfg.clean.for_site(&site)) };
     match r {
         Ok(c) => {
             let rendered = if cfg.explain {
-                output::explain(&format!("{file}:{lineno}"), &c)
+                output::explain(name, &c)
             } else {
                 let field = cfg.output_field.as_deref().unwrap_or(&cfg.text_field);
                 if field != cfg.text_field && !cfg.keep_input {
@@ -693,16 +1288,21 @@ fn jsonl_line(cfg: &Config, u: &Unit, lineno: usize, line: &str) -> LineResult {
             };
             (rendered, Ok((c, doc.len())))
         }
-        Err(e) => with_error(obj, cfg, &e.to_string()),
+        Err(e) => with_error(obj, cfg, &e.to_string(), matches!(e, Error::TimedOut(_))),
     }
 }
 
-fn error_line(lineno: usize, why: &str) -> LineResult {
+fn error_line(lineno: u64, why: &str) -> (String, RecResult) {
     let v = serde_json::json!({ "scour_error": why, "line": lineno });
-    (format!("{v}\n"), Err(why.to_string()))
+    (format!("{v}\n"), Err((why.to_string(), false)))
 }
 
-fn with_error(mut obj: serde_json::Map<String, Value>, cfg: &Config, why: &str) -> LineResult {
+fn with_error(
+    mut obj: serde_json::Map<String, Value>,
+    cfg: &Config,
+    why: &str,
+    timed_out: bool,
+) -> (String, RecResult) {
     let why = format!("field `{}`: {why}", cfg.text_field);
     let field = cfg.output_field.as_deref().unwrap_or(&cfg.text_field);
     if field != cfg.text_field && !cfg.keep_input {
@@ -710,7 +1310,7 @@ fn with_error(mut obj: serde_json::Map<String, Value>, cfg: &Config, why: &str) 
     }
     obj.insert(field.to_string(), Value::from(""));
     obj.insert("scour_error".into(), Value::from(why.clone()));
-    (format!("{}\n", Value::Object(obj)), Err(why))
+    (format!("{}\n", Value::Object(obj)), Err((why, timed_out)))
 }
 
 /// Force a document's format from the input kind (`--input html|text`).
@@ -740,5 +1340,34 @@ mod tests {
         assert!(is_jsonl_name(Path::new("a.jsonl")));
         assert!(is_jsonl_name(Path::new("a.ndjson.gz")));
         assert!(!is_jsonl_name(Path::new("a.json")));
+        assert!(is_jsonl_name(Path::new("a.jsonl.zst")));
+        assert!(is_warc_name(Path::new("CC-MAIN-1.warc.gz")));
+        assert!(!is_warc_name(Path::new("a.warc.txt")));
+    }
+
+    #[test]
+    fn shard_hash_is_stable() {
+        assert_eq!(stable_hash(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stable_hash(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert!(in_shard(None, 7));
+        assert!(in_shard(Some((1, 3)), 7) && !in_shard(Some((0, 3)), 7));
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_skipped() {
+        let data = b"short\nthis line is long\nnext\nlast";
+        let mut r: &[u8] = data;
+        let mut buf = Vec::new();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 8).unwrap(), Some(6));
+        assert_eq!(buf, b"short\n");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 8).unwrap(), Some(18));
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 8).unwrap(), Some(5));
+        assert_eq!(buf, b"next\n");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 8).unwrap(), Some(4));
+        buf.clear();
+        assert_eq!(read_line_capped(&mut r, &mut buf, 8).unwrap(), None);
     }
 }

@@ -9,7 +9,7 @@
 use crate::Error;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 /// What a document is, as far as the cleaner is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -162,7 +162,28 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
 /// (an encoding label, e.g. from an HTTP header) outranks detection but not
 /// a BOM.
 pub fn decode(bytes: &[u8], forced: Option<Format>, charset: Option<&str>) -> Result<Decoded, Error> {
+    decode_with_hint(bytes, forced, charset, None)
+}
+
+/// [`decode`] with a weaker charset label as evidence (`hint`, e.g. the
+/// `charset=` of a WARC record's HTTP header): a BOM, a `<meta>`
+/// declaration and valid UTF-8 outrank it (servers often send a default
+/// charset that the page contradicts); it outranks statistical guessing.
+/// Its source is reported as `http`.
+pub fn decode_with_hint(
+    bytes: &[u8],
+    forced: Option<Format>,
+    charset: Option<&str>,
+    hint: Option<&str>,
+) -> Result<Decoded, Error> {
     check_binary(bytes)?;
+    let hint = hint.and_then(|l| Encoding::for_label(l.trim().as_bytes())).map(|e| {
+        if e == UTF_16LE || e == UTF_16BE {
+            UTF_8
+        } else {
+            e
+        }
+    });
     let (enc, source, body) = if let Some((enc, len)) = bom(bytes) {
         (enc, "bom", &bytes[len..])
     } else if let Some(enc) = utf16_without_bom(bytes) {
@@ -181,6 +202,7 @@ pub fn decode(bytes: &[u8], forced: Option<Format>, charset: Option<&str>) -> Re
             Some(_) if valid_utf8 => (UTF_8, "meta", bytes),
             Some(_) if mostly_utf8(bytes) => (UTF_8, "meta", bytes),
             _ if valid_utf8 => (UTF_8, "utf8", bytes),
+            _ if hint.is_some_and(|h| h != UTF_8) => (hint.unwrap_or(UTF_8), "http", bytes),
             _ if mostly_utf8(bytes) => (UTF_8, "utf8", bytes),
             _ => (detect(bytes), "detected", bytes),
         }
@@ -240,16 +262,80 @@ fn mostly_utf8(bytes: &[u8]) -> bool {
 /// bytes are returned as they are. Output is capped at `limit` bytes so a
 /// gzip bomb cannot take the machine's memory.
 pub fn gunzip_if_needed(bytes: Vec<u8>, limit: usize) -> Result<Vec<u8>, Error> {
-    if !bytes.starts_with(&[0x1f, 0x8b]) {
-        return Ok(bytes);
+    decompress_if_needed(bytes, limit)
+}
+
+/// What compression a stream starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    /// Not compressed.
+    None,
+    /// gzip (one or more members).
+    Gzip,
+    /// Zstandard (one or more frames).
+    Zstd,
+}
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+/// The compression a stream's first bytes announce.
+pub fn sniff_compression(head: &[u8]) -> Compression {
+    if head.starts_with(GZIP_MAGIC) {
+        Compression::Gzip
+    } else if head.starts_with(ZSTD_MAGIC) {
+        Compression::Zstd
+    } else {
+        Compression::None
     }
+}
+
+/// Transparently decompress gzip or zstd input (by magic bytes); other
+/// bytes are returned as they are. Output is capped at `limit` bytes.
+pub fn decompress_if_needed(bytes: Vec<u8>, limit: usize) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
-    let dec = flate2::read::MultiGzDecoder::new(&bytes[..]);
-    dec.take(limit as u64 + 1).read_to_end(&mut out).map_err(|e| Error::Corrupt(format!("bad gzip stream: {e}")))?;
+    let r = match sniff_compression(&bytes) {
+        Compression::None => return Ok(bytes),
+        Compression::Gzip => flate2::read::MultiGzDecoder::new(&bytes[..])
+            .take(limit as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| Error::Corrupt(format!("bad gzip stream: {e}"))),
+        Compression::Zstd => zstd::stream::read::Decoder::new(&bytes[..])
+            .and_then(|d| d.take(limit as u64 + 1).read_to_end(&mut out))
+            .map_err(|e| Error::Corrupt(format!("bad zstd stream: {e}"))),
+    };
+    r?;
     if out.len() > limit {
         return Err(Error::TooLarge(limit));
     }
     Ok(out)
+}
+
+/// A readable stream, decompressed when it starts with gzip or zstd magic
+/// bytes (per-record gzip members are read as one stream).
+pub type Stream = Box<dyn BufRead + Send>;
+
+/// Open a stream for sequential reading, decompressing it transparently;
+/// returns the stream and its first bytes after decompression (up to 16,
+/// fewer only at the end of the stream), which are also left in the stream.
+pub fn open_stream(r: Box<dyn Read + Send>) -> std::io::Result<(Stream, Vec<u8>)> {
+    let (head, r) = peek(r, 4)?;
+    let r: Box<dyn Read + Send> = match sniff_compression(&head) {
+        Compression::None => r,
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(r)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(r)?),
+    };
+    let (head, r) = peek(r, 16)?;
+    Ok((Box::new(BufReader::with_capacity(1 << 16, r)), head))
+}
+
+/// The first `n` bytes of a stream (fewer only at its end), and the stream
+/// with them put back.
+fn peek(r: Box<dyn Read + Send>, n: usize) -> std::io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+    let mut r = r;
+    let mut head = Vec::with_capacity(n);
+    (&mut r).take(n as u64).read_to_end(&mut head)?;
+    Ok((head.clone(), Box::new(std::io::Cursor::new(head).chain(r))))
 }
 
 #[cfg(test)]

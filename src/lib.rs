@@ -31,6 +31,7 @@
 pub mod batch;
 pub mod block;
 pub mod classify;
+pub mod deadline;
 pub mod features;
 pub mod input;
 pub mod lang;
@@ -40,6 +41,7 @@ pub mod repair;
 pub mod segment;
 pub mod templates;
 pub mod vocab;
+pub mod warc;
 
 pub use block::{Block, Kind, Page};
 pub use classify::{Class, Decision, Reason};
@@ -64,6 +66,10 @@ pub enum Error {
     Corrupt(String),
     /// The file could not be read.
     Io(std::io::Error),
+    /// Cleaning took longer than [`Options::timeout`].
+    TimedOut(std::time::Duration),
+    /// A bug: the pipeline panicked on this document (the message).
+    Internal(String),
 }
 
 impl fmt::Display for Error {
@@ -75,6 +81,8 @@ impl fmt::Display for Error {
             Error::TooLarge(n) => write!(f, "larger than {n} bytes (raise --max-bytes to allow)"),
             Error::Corrupt(why) => write!(f, "{why}"),
             Error::Io(e) => write!(f, "{e}"),
+            Error::TimedOut(d) => write!(f, "timed out after {}s", d.as_secs_f64()),
+            Error::Internal(why) => write!(f, "internal error: {why}"),
         }
     }
 }
@@ -120,6 +128,12 @@ pub struct Options {
     /// URL's host ([`templates::site_of_url`]) or, for files, the input's
     /// parent directory relative to the input root.
     pub site: Option<String>,
+    /// Stop a document that takes longer than this ([`Error::TimedOut`]);
+    /// see [`deadline`] for how.
+    pub timeout: Option<std::time::Duration>,
+    /// Keep the text of dropped blocks in the result (for audits of what
+    /// was removed), even without `explain`.
+    pub dropped_text: bool,
 }
 
 /// Default `max_bytes`: larger than any real article page, small enough
@@ -140,6 +154,8 @@ impl Default for Options {
             lexicons: Vec::new(),
             templates: None,
             site: None,
+            timeout: None,
+            dropped_text: false,
         }
     }
 }
@@ -241,6 +257,7 @@ fn settle(paragraphs: &mut Vec<String>, owners: &mut Vec<usize>, decisions: &mut
         if paragraphs.is_empty() {
             return;
         }
+        deadline::check();
         let again = segment::text::segment(&paragraphs.join("\n"));
         if again.blocks.len() != paragraphs.len() {
             return;
@@ -284,6 +301,7 @@ fn repair_lines(text: &str, encoding: &'static str, opts: &Options) -> Cleaned {
     lexicons.extend(opts.lexicons.iter().cloned());
     let lexicons: Vec<&repair::Lexicon> = lexicons.iter().map(|l| &**l).collect();
     for (i, line) in text.split('\n').enumerate() {
+        deadline::tick();
         if i > 0 {
             out.push('\n');
         }
@@ -318,11 +336,20 @@ fn repair_lines(text: &str, encoding: &'static str, opts: &Options) -> Cleaned {
 
 /// Clean one document given as bytes (any charset, HTML or text).
 pub fn clean(bytes: &[u8], opts: &Options) -> Result<Cleaned, Error> {
+    clean_with_hint(bytes, opts, None)
+}
+
+/// Clean one document given as bytes, with a charset label from outside
+/// the document (an HTTP `Content-Type` header, say) as evidence: a BOM, a
+/// `<meta>` declaration or valid UTF-8 outrank it; it outranks guessing.
+pub fn clean_with_hint(bytes: &[u8], opts: &Options, charset_hint: Option<&str>) -> Result<Cleaned, Error> {
     if bytes.len() > opts.max_bytes {
         return Err(Error::TooLarge(opts.max_bytes));
     }
-    let d = input::decode(bytes, opts.format, opts.charset.as_deref())?;
-    Ok(clean_decoded(&d.text, d.format, d.encoding, opts))
+    deadline::guard(opts.timeout, || {
+        let d = input::decode_with_hint(bytes, opts.format, opts.charset.as_deref(), charset_hint)?;
+        Ok(clean_decoded(&d.text, d.format, d.encoding, opts))
+    })
 }
 
 /// Clean one document that is already text (a JSONL field, say). The format
@@ -331,8 +358,11 @@ pub fn clean_str(text: &str, opts: &Options) -> Result<Cleaned, Error> {
     if text.len() > opts.max_bytes {
         return Err(Error::TooLarge(opts.max_bytes));
     }
-    let format = opts.format.unwrap_or_else(|| if input::looks_like_html(text) { Format::Html } else { Format::Text });
-    Ok(clean_decoded(text, format, "UTF-8", opts))
+    deadline::guard(opts.timeout, || {
+        let format =
+            opts.format.unwrap_or_else(|| if input::looks_like_html(text) { Format::Html } else { Format::Text });
+        Ok(clean_decoded(text, format, "UTF-8", opts))
+    })
 }
 
 fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Options) -> Cleaned {
@@ -343,6 +373,7 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
         Format::Html => segment::html::segment(text, opts.explain),
         Format::Text => segment::text::segment(text),
     };
+    deadline::check();
     let lang = lang::guess(page.blocks.iter().map(|b| b.text.as_str()), page.lang.as_deref());
     let mut decisions = if opts.extract {
         decide(&page, lang, opts)
@@ -352,12 +383,14 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
     let mut paragraphs: Vec<String> = Vec::new();
     let mut owners: Vec<usize> = Vec::new();
     let mut repairs = Vec::new();
+    deadline::check();
     let lexicons = doc_lexicons(&page, &decisions, opts);
     let lexicons: Vec<&repair::Lexicon> = lexicons.iter().map(|l| &**l).collect();
     for (i, (b, d)) in page.blocks.iter().zip(&decisions).enumerate() {
         if !d.keep {
             continue;
         }
+        deadline::check();
         let para = match &opts.repair {
             Some(ro) => {
                 let (t, ch) = repair::repair(&b.text, &lexicons, ro);
@@ -391,7 +424,7 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
         .enumerate()
         .map(|(index, (b, decision))| Verdict {
             index,
-            text: if opts.explain { b.text } else { String::new() },
+            text: if opts.explain || opts.dropped_text && !decision.keep { b.text } else { String::new() },
             kind: b.kind,
             path: b.path,
             decision,

@@ -2,7 +2,7 @@
 
 use clap::{Parser, ValueEnum};
 use scour::batch::{self, Config, Dest, InputKind, OutFormat};
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,6 +26,10 @@ Examples:
                                        in a first pass, drop it, and save it to site.tsv
   scour --templates site.tsv more/ -o clean-more/
                                        apply templates learned on another shard
+  scour crawl.warc.gz -o clean.jsonl.zst
+                                       HTML responses of a WARC file → one compressed JSONL file
+  scour --shard 0/4 --skip-existing --timeout 30 raw/ -o clean/
+                                       a resumable quarter of a big run; slow pages fail, the rest goes on
 
 Exit status: 0 when every document was cleaned, 1 when some failed (each
 failure is one line `scour: PATH: reason` on stderr), 2 on a usage error.";
@@ -45,8 +49,10 @@ struct Cli {
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
 
-    /// What the inputs are: `auto` sniffs each document (and reads
-    /// `.jsonl`/`.ndjson` files as JSONL).
+    /// What the inputs are: `auto` sniffs each document, reads
+    /// `.jsonl`/`.ndjson` files as JSONL and `.warc` files (or files that
+    /// start with `WARC/1.`) as WARC. Inputs may be gzip- or
+    /// zstd-compressed (`.gz`, `.zst`, or by their magic bytes, stdin too).
     #[arg(long = "input", value_enum, default_value_t = InputArg::Auto, value_name = "KIND")]
     input: InputArg,
 
@@ -144,6 +150,59 @@ struct Cli {
     /// Refuse documents larger than this many bytes (after decompression).
     #[arg(long, value_name = "BYTES", default_value_t = scour::DEFAULT_MAX_BYTES)]
     max_bytes: usize,
+
+    /// JSONL/WARC output: leave out records whose cleaned text is empty
+    /// (and failed records, which are still reported on stderr).
+    #[arg(long)]
+    drop_empty: bool,
+
+    /// Write every removed block as JSONL to FILE (document, block index,
+    /// kind, reason, rule, score, text), in input order, for audits.
+    #[arg(long, value_name = "FILE")]
+    rejected: Option<PathBuf>,
+
+    /// Clean only shard I of N (0 ≤ I < N): files by a stable hash of their
+    /// path relative to the input directory, JSONL lines and WARC documents
+    /// by their index. The N shards partition the input.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<(u64, u64)>,
+
+    /// With -o, skip inputs whose output file already exists (outputs are
+    /// written atomically, so an existing one is complete).
+    #[arg(long, requires = "output")]
+    skip_existing: bool,
+
+    /// Give up on a document after SECS seconds (fractions allowed); it is
+    /// reported as failed and the batch goes on.
+    #[arg(long, value_name = "SECS", value_parser = parse_secs)]
+    timeout: Option<std::time::Duration>,
+
+    /// Show progress (documents/s, MB/s) on stderr even when it is not a
+    /// terminal (a line every 2 s); on a terminal a progress bar is shown
+    /// anyway. Never writes to stdout.
+    #[arg(long)]
+    progress: bool,
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (i, n) = s.split_once('/').ok_or("expected I/N, e.g. 0/4")?;
+    let i: u64 = i.trim().parse().map_err(|e| format!("shard index: {e}"))?;
+    let n: u64 = n.trim().parse().map_err(|e| format!("shard count: {e}"))?;
+    if n == 0 || i >= n {
+        return Err(format!("need 0 ≤ I < N, got {i}/{n}"));
+    }
+    Ok((i, n))
+}
+
+fn parse_secs(s: &str) -> Result<std::time::Duration, String> {
+    let v: f64 = s.trim().parse().map_err(|e| format!("{e}"))?;
+    std::time::Duration::try_from_secs_f64(v).map_err(|e| e.to_string()).and_then(|d| {
+        if d.is_zero() {
+            Err("must be more than 0".into())
+        } else {
+            Ok(d)
+        }
+    })
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -152,6 +211,7 @@ enum InputArg {
     Html,
     Text,
     Jsonl,
+    Warc,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -167,6 +227,7 @@ fn main() -> ExitCode {
         InputArg::Html => InputKind::Html,
         InputArg::Text => InputKind::Text,
         InputArg::Jsonl => InputKind::Jsonl,
+        InputArg::Warc => InputKind::Warc,
     };
     let inputs = if cli.inputs.is_empty() { vec![PathBuf::from("-")] } else { cli.inputs };
     let dest = match cli.output {
@@ -190,6 +251,7 @@ fn main() -> ExitCode {
         explain: cli.explain,
         max_bytes: cli.max_bytes,
         rules_only: cli.rules_only,
+        timeout: cli.timeout,
         ..scour::Options::default()
     };
     if cli.repair_only {
@@ -229,6 +291,17 @@ fn main() -> ExitCode {
         }),
         templates_file: cli.templates,
         url_field: cli.url_field,
+        drop_empty: cli.drop_empty,
+        rejected: cli.rejected,
+        shard: cli.shard,
+        skip_existing: cli.skip_existing,
+        progress: if io::stderr().is_terminal() {
+            batch::Progress::Bar
+        } else if cli.progress {
+            batch::Progress::Lines
+        } else {
+            batch::Progress::Off
+        },
         clean,
     };
     let stdout = io::stdout();
@@ -266,11 +339,15 @@ fn main() -> ExitCode {
 
 fn human_stats(s: &batch::Stats) -> String {
     let mut o = format!(
-        "documents: {} in, {} ok ({} empty), {} failed\nbytes: {} in, {} out\ntime: {:.3} s, {:.1} MB/s on {} threads",
+        "documents: {} in, {} ok ({} empty), {} failed ({} timed out), {} skipped, {} skipped as done, {} dropped empty\nbytes: {} in, {} out\ntime: {:.3} s, {:.1} MB/s on {} threads",
         s.documents_in,
         s.documents_ok,
         s.documents_empty,
         s.documents_failed,
+        s.timed_out,
+        s.skipped,
+        s.skipped_existing,
+        s.dropped_empty,
         s.bytes_in,
         s.bytes_out,
         s.seconds,

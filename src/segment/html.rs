@@ -432,6 +432,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         noscript: String::new(),
     };
     for edge in doc.tree.root().traverse() {
+        crate::deadline::tick();
         match edge {
             Edge::Open(node) => match node.value() {
                 Node::Text(t) => {
