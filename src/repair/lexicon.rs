@@ -7,6 +7,7 @@
 //! n-gram model for words no lexicon knows) is derived from the counts on
 //! first use and cached.
 
+use super::charclass::CharClass;
 use super::fasthash::FastMap;
 use std::io::BufRead;
 use std::sync::OnceLock;
@@ -212,7 +213,7 @@ impl Lexicon {
             if w.is_empty() || w.starts_with('#') || w.chars().count() > MAX_WORD_CHARS {
                 continue;
             }
-            if !w.chars().all(|c| c.is_alphanumeric() || c == '’' || c == '\'') {
+            if !w.chars().all(|c| c.is_alnum() || c == '’' || c == '\'') {
                 continue;
             }
             lex.add(w, 1);
@@ -324,7 +325,11 @@ impl Derived {
         // character model from them.
         if lex.is_large() && !lex.list {
             d.has_model = true;
+            // n-gram counts; a context's total is the sum of the counts of
+            // the n-grams that extend it, added up afterwards over the
+            // distinct n-grams rather than once per occurrence.
             let mut grams: FastMap<u128, u32> = FastMap::default();
+            grams.reserve(lex.lower.len() * 8);
             let mut bigrams: FastMap<(char, char), u32> = FastMap::default();
             let mut buf: Vec<char> = Vec::with_capacity(48);
             for lw in lex.lower.keys() {
@@ -333,10 +338,11 @@ impl Derived {
                 buf.extend(lw.chars());
                 buf.push(EOW);
                 for i in ORDER - 1..buf.len() {
+                    // Keys of the grams ending at `i`, shortest first.
+                    let mut k: u128 = 0;
                     for n in 1..=ORDER {
-                        let g = &buf[i + 1 - n..=i];
-                        *grams.entry(gram_key(g)).or_default() += 1;
-                        *grams.entry(gram_key(&g[..n - 1]) | CTX_FLAG).or_default() += 1;
+                        k |= (buf[i + 1 - n] as u128) << (21 * (n - 1));
+                        *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1;
                     }
                     let (a, b) = (buf[i - 1], buf[i]);
                     if a != BOW && b != EOW && (!a.is_ascii() || !b.is_ascii()) {
@@ -344,21 +350,23 @@ impl Derived {
                     }
                 }
             }
-            d.logp.reserve(grams.len() / 2);
+            let mut contexts: FastMap<u128, u32> = FastMap::default();
+            contexts.reserve(grams.len());
             for (&k, &n) in &grams {
-                if k & CTX_FLAG != 0 {
-                    continue;
-                }
-                let den = grams.get(&(context_key(k) | CTX_FLAG)).copied().unwrap_or(n).max(n);
+                *contexts.entry(context_key(k)).or_default() += n;
+            }
+            d.logp.reserve(grams.len());
+            for (&k, &n) in &grams {
+                let den = contexts.get(&context_key(k)).copied().unwrap_or(n).max(n);
                 d.logp.insert(k, (n as f32 / den as f32).ln());
             }
             let mut follow: FastMap<char, Vec<(char, u32)>> = FastMap::default();
             let mut precede: FastMap<char, Vec<(char, u32)>> = FastMap::default();
             for (&(a, b), &n) in &bigrams {
-                if !b.is_ascii() && (b.is_alphabetic() || b == '’') {
+                if !b.is_ascii() && (b.is_alpha() || b == '’') {
                     follow.entry(a).or_default().push((b, n));
                 }
-                if !a.is_ascii() && (a.is_alphabetic() || a == '’') {
+                if !a.is_ascii() && (a.is_alpha() || a == '’') {
                     precede.entry(b).or_default().push((a, n));
                 }
             }
@@ -388,13 +396,10 @@ const PROFILE_TOP: usize = 40;
 /// Characters kept per neighbour list.
 const NEIGHBOURS: usize = 24;
 
-/// Marks a context total in the counting map.
-const CTX_FLAG: u128 = 1 << 127;
-
 /// Key of an n-gram of at most [`ORDER`] characters: its length in the
 /// bits from `21 * ORDER` up, the characters 21 bits each, last character
 /// lowest.
-#[inline]
+#[cfg(test)]
 pub(crate) fn gram_key(g: &[char]) -> u128 {
     let mut k: u128 = 0;
     for &c in g {
@@ -475,6 +480,9 @@ pub(crate) fn lower_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
+    if let Some(l) = super::charclass::lower1(c) {
+        return l;
+    }
     let mut l = c.to_lowercase();
     match (l.next(), l.next()) {
         (Some(x), None) => x,
@@ -513,6 +521,36 @@ mod tests {
         assert_eq!(ab.words, ba.words);
         assert_eq!(ab.profiles, ba.profiles);
         assert_eq!(ab.count("über"), 2);
+    }
+
+    #[test]
+    fn model_counts_match_the_definition() {
+        let mut l = Lexicon::new();
+        for i in 0..MIN_MODEL_WORDS + 10 {
+            l.learn(&format!("wort{i} über straße {}", char::from_u32(0x61 + (i % 26) as u32).unwrap()));
+        }
+        let d = l.derived();
+        assert!(d.has_model);
+        // Count grams and their contexts directly, once per occurrence.
+        let mut grams: FastMap<u128, u32> = FastMap::default();
+        let mut ctx: FastMap<u128, u32> = FastMap::default();
+        for lw in l.lower.keys() {
+            let mut buf = vec![BOW; ORDER - 1];
+            buf.extend(lw.chars());
+            buf.push(EOW);
+            for i in ORDER - 1..buf.len() {
+                for n in 1..=ORDER {
+                    let g = &buf[i + 1 - n..=i];
+                    *grams.entry(gram_key(g)).or_default() += 1;
+                    *ctx.entry(gram_key(&g[..n - 1])).or_default() += 1;
+                }
+            }
+        }
+        assert_eq!(grams.len(), d.logp.len());
+        for (k, n) in grams {
+            let want = (n as f32 / ctx[&context_key(k)] as f32).ln();
+            assert_eq!(d.logp[&k], want);
+        }
     }
 
     #[test]

@@ -23,6 +23,7 @@
 //! a plain space where a no-break space byte was) are accepted inside a span
 //! that is already proven to be mojibake.
 
+use super::charclass::CharClass;
 use super::charclass::{is_common_punct, is_quote, rarity, script, Script, SCRIPTS};
 use super::codec::{self, cp1252_for_c1, is_cont, lead_len, Entry, CODECS};
 
@@ -360,7 +361,7 @@ fn parse(t: &Text, s: usize, e: usize, k: usize) -> Parse {
                     let between = groups.iter().any(|h| h.end <= l) && groups.iter().any(|h| h.start > l);
                     let inner = l > run_start && l + 1 < run_end;
                     (between && inner && groups.iter().any(|h| h.start > l && h.start < run_end))
-                        || !(is_common_punct(c) || c.is_alphabetic() || (c as u32) < 0xA0)
+                        || !(is_common_punct(c) || c.is_alpha() || (c as u32) < 0xA0)
                 }
             });
             if bad {
@@ -433,7 +434,7 @@ fn leftover_weight(c: char) -> f32 {
     let u = c as u32;
     if (0x80..0xA0).contains(&u) {
         0.0
-    } else if c.is_alphabetic() {
+    } else if c.is_alpha() {
         0.5
     } else if is_common_punct(c) {
         2.0
@@ -470,7 +471,7 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
             bytes.push(0xA0);
             lossy = true;
         } else if d == '?' || d == '\u{fffd}' {
-            if j == 1 && d == '?' && n == 1 && !chars[i].is_alphabetic() {
+            if j == 1 && d == '?' && n == 1 && !chars[i].is_alpha() {
                 return None;
             }
             bytes.push(WILD);
@@ -532,8 +533,8 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
     // letter after it is the end of the same word ("Ã s" → "às").
     if lossy && out == "à" {
         let next = chars.get(i + n + 1).copied();
-        let single = next.is_some_and(|c| c.is_alphabetic())
-            && chars.get(i + n + 2).is_none_or(|c| !c.is_alphabetic() && *c != '’' && *c != '\'');
+        let single = next.is_some_and(|c| c.is_alpha())
+            && chars.get(i + n + 2).is_none_or(|c| !c.is_alpha() && *c != '’' && *c != '\'');
         if next != Some(' ') && !single {
             out.push(' ');
         }
@@ -548,8 +549,8 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, script
     let src = &chars[g.start..g.end];
     let p = (g.start > s).then(|| chars[g.start - 1]);
     let q = (g.end < e).then(|| chars[g.end]);
-    let p_letter = p.is_some_and(|c| c.is_alphabetic());
-    let q_letter = q.is_some_and(|c| c.is_alphabetic());
+    let p_letter = p.is_some_and(|c| c.is_alpha());
+    let q_letter = q.is_some_and(|c| c.is_alpha());
     let in_word = p_letter && q_letter;
     if g.lossy {
         // Only the continuation characters that survived count.
@@ -562,7 +563,7 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, script
         ev += oddness(d, in_word, q_letter);
     }
     let lead = src[0];
-    if !lead.is_alphabetic() && (p_letter || q_letter || p.is_some_and(|c| !c.is_ascii())) {
+    if !lead.is_alpha() && (p_letter || q_letter || p.is_some_and(|c| !c.is_ascii())) {
         ev += 0.7;
     }
     if p_letter {
@@ -579,7 +580,7 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, script
     }
     // "Â" before a Latin-1 symbol or no-break space is the mojibake of that
     // symbol; real text has "Â" only inside upper-case words.
-    if lead == 'Â' && src.len() == 2 && !src[1].is_alphabetic() {
+    if lead == 'Â' && src.len() == 2 && !src[1].is_alpha() {
         ev += 1.0;
     }
     // What it decodes to.
@@ -671,7 +672,7 @@ fn oddness(d: char, in_word: bool, before_letter: bool) -> f32 {
             }
         }
         'œ' | 'Œ' | 'š' | 'Š' | 'ž' | 'Ž' | 'Ÿ' | 'ƒ' => 0.6,
-        _ if d.is_alphabetic() => 0.3,
+        _ if d.is_alpha() => 0.3,
         _ => 0.7,
     }
 }

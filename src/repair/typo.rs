@@ -7,6 +7,7 @@
 //! before a comma and doubled spaces do occur in real text (in names, lists,
 //! ASCII art), so those two are behind [`super::Options::loose_punctuation`].
 
+use super::charclass::CharClass;
 use std::borrow::Cow;
 
 /// ". .Word" → ". Word", and a space after a closing `”` glued to the next
@@ -25,10 +26,10 @@ pub(crate) fn fix_debris(s: &str) -> Cow<'_, str> {
         let c = chars[i];
         if c == '.'
             && i > 0
-            && chars[i - 1].is_alphabetic()
+            && chars[i - 1].is_alpha()
             && chars.get(i + 1) == Some(&' ')
             && chars.get(i + 2) == Some(&'.')
-            && chars.get(i + 3).is_some_and(|n| n.is_alphabetic())
+            && chars.get(i + 3).is_some_and(|n| n.is_alpha())
         {
             out.push_str(". ");
             i += 3;
@@ -69,7 +70,7 @@ pub(crate) fn fix_loose(s: &str) -> Cow<'_, str> {
             if next == Some(&' ') {
                 continue;
             }
-            if next == Some(&',') && out.chars().last().is_some_and(|p: char| p.is_alphanumeric()) {
+            if next == Some(&',') && out.chars().last().is_some_and(|p: char| p.is_alnum()) {
                 continue;
             }
         }
