@@ -206,7 +206,7 @@ pub fn repair<'a>(text: &'a str, lexicons: &[&Lexicon], opts: &Options) -> (Cow<
     if opts.fix_width {
         s = step(s, Fix::Width, &mut changes, typo::fix_width);
     }
-    if !s.is_ascii() && is_nfc_quick(s.chars()) != IsNormalized::Yes {
+    if !s.is_ascii() && !nfc_quick_yes(&s) {
         s = step(s, Fix::Nfc, &mut changes, |t| {
             let n: String = t.nfc().collect();
             if n == t {
@@ -378,7 +378,10 @@ fn slow_flags(c: char) -> FastFlags {
     let special = matches!(c,
         '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' | '”' | '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟'
         | '\u{fb00}'..='\u{fb06}' | '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' | 'Ã');
-    FastFlags { lead, cont, special, nfc: maybe_not_nfc(c) }
+    let nfc = maybe_not_nfc(c)
+        || unicode_normalization::char::canonical_combining_class(c) != 0
+        || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes;
+    FastFlags { lead, cont, special, nfc }
 }
 
 fn fast_table() -> &'static [FastFlags] {
@@ -531,10 +534,45 @@ fn is_control(c: char) -> bool {
 }
 
 fn strip_controls(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_control) {
+    if !has_control(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().filter(|&c| !is_control(c)).collect())
+}
+
+/// Whether the UTF-8 `bytes` hold an [`is_control`] character: a C0 byte
+/// other than tab and line breaks, DEL, a C1 control (`C2 80`–`C2 9F`) or a
+/// BOM (`EF BB BF`).
+fn has_control(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        0..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|&n| (0x80..0xa0).contains(&n)),
+        0xef => bytes.get(i + 1..i + 3) == Some(&[0xbb, 0xbf][..]),
+        _ => false,
+    })
+}
+
+/// Whether `text` is NFC by the quick check (`Yes`), which only needs to
+/// start at the first character that can make text non-NFC: every
+/// character before it is a starter that is NFC on its own.
+fn nfc_quick_yes(text: &str) -> bool {
+    let tab = fast_table();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let (c, w) = decode_at(bytes, i);
+        let u = c as u32;
+        let f = if u < FAST_TABLE_END { tab[(u - 0x80) as usize] } else { slow_flags(c) };
+        if f.nfc {
+            return is_nfc_quick(text[i..].chars()) == IsNormalized::Yes;
+        }
+        i += w;
+    }
+    true
 }
 
 #[cfg(test)]

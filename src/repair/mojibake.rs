@@ -219,8 +219,10 @@ enum Plan {
 /// enough.
 fn best_plan(t: &Text, s: usize, e: usize, relaxed: Option<usize>) -> Plan {
     let chars = t.chars;
-    // Cheap exit: nothing in the span could start a sequence.
-    let leads = t.rows[s..e].iter().fold(0u8, |m, r| m | r.lead);
+    // Cheap exit: nothing in the span could start a sequence. `leads` has
+    // the code pages under which some group could form (see
+    // [`group_codecs`]); under the others `parse` finds no group at all.
+    let leads = group_codecs(t, s, e);
     if leads == 0 {
         return Plan::Nothing;
     }
@@ -286,6 +288,35 @@ fn best_plan(t: &Text, s: usize, e: usize, relaxed: Option<usize>) -> Plan {
     } else {
         Plan::Decode(out, k)
     }
+}
+
+/// The code pages (bit per [`CODECS`] entry) under which [`try_group`]
+/// could find a group somewhere in `chars[s..e]`: a lead byte followed,
+/// inside the span, by as many characters as the sequence needs, each a
+/// continuation byte of the same code page or a stand-in for a lost byte
+/// (space, `?`, U+FFFD). A necessary condition only: `try_group` checks
+/// more.
+fn group_codecs(t: &Text, s: usize, e: usize) -> u8 {
+    let mut mask = 0u8;
+    for i in s..e {
+        let r = &t.rows[i];
+        let mut cand = r.lead & !mask;
+        while cand != 0 {
+            let k = cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            let Some(n) = lead_len(r.row[k]) else { continue };
+            let ok = (1..=n).all(|j| {
+                i + j < e && {
+                    let d = t.chars[i + j];
+                    matches!(d, ' ' | '?' | '\u{fffd}') || !d.is_ascii() && t.rows[i + j].cont & (1 << k) != 0
+                }
+            });
+            if ok {
+                mask |= 1 << k;
+            }
+        }
+    }
+    mask
 }
 
 /// A lossy group accepted without other mojibake in its span: "voilÃ le"

@@ -243,6 +243,31 @@ fn lexicon_merge_order_does_not_matter() {
 /// Texts that exercise every branch of the fast path.
 const FAST_PATH_ALPHABET: &str = "[a-zA-Z0-9 ,.;:!?'&#\n\t\u{1}\u{7f}éèàüöäßñçÃÂ©®€™–—“”’‘„«»¿¡\u{a0}\u{fffd}\u{feff}\u{85}\u{94}ÐÑĄąężшя\u{301}\u{308}\u{64b}\u{3099}\u{1100}\u{fb01}\u{ff21}\u{2126}가中が]{0,40}";
 
+/// What the fast path and the NFC step rely on: a character without the
+/// `nfc` flag is a starter that passes the NFC quick check alone.
+#[test]
+fn nfc_flags_cover_every_non_starter_and_quick_check_failure() {
+    use unicode_normalization::char::canonical_combining_class;
+    for u in 0x80..0x110000u32 {
+        let Some(c) = char::from_u32(u) else { continue };
+        let f = if u < FAST_TABLE_END { fast_table()[(u - 0x80) as usize] } else { slow_flags(c) };
+        if f.nfc {
+            continue;
+        }
+        assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+        assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+    }
+}
+
+#[test]
+fn control_scan_matches_is_control() {
+    for u in (0..0x800u32).chain([0xfeff, 0xfffd, 0xfefe, 0xffbf]) {
+        let Some(c) = char::from_u32(u) else { continue };
+        let s = format!("a{c}b");
+        assert_eq!(has_control(s.as_bytes()), is_control(c), "{c:?}");
+    }
+}
+
 #[test]
 fn fast_path_matches_reference_on_tests() {
     let opts_all = Options {

@@ -14,14 +14,13 @@ use std::borrow::Cow;
 /// word ("problems”he added" → "problems” he added"), when an opening `“`
 /// precedes it and both neighbours are letters of a cased script.
 pub(crate) fn fix_debris(s: &str) -> Cow<'_, str> {
-    if !s.contains(". .") && !s.contains('”') {
+    if !debris_candidate(s) {
         return Cow::Borrowed(s);
     }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 4);
     let mut changed = false;
     let mut i = 0;
-    let cased = |c: char| c.is_lowercase() || c.is_uppercase();
     while i < chars.len() {
         let c = chars[i];
         if c == '.'
@@ -55,6 +54,37 @@ pub(crate) fn fix_debris(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(s)
     }
+}
+
+fn cased(c: char) -> bool {
+    c.is_lowercase() || c.is_uppercase()
+}
+
+/// Whether [`fix_debris`] has anything to look at: ". ." between letters,
+/// or `”` between cased letters (the opening quote it also needs is checked
+/// there).
+fn debris_candidate(s: &str) -> bool {
+    let b = s.as_bytes();
+    let around = |i: usize, len: usize| (s[..i].chars().next_back(), s[i + len..].chars().next());
+    let mut pos = 0;
+    while let Some(j) = memchr::memmem::find(&b[pos..], b". .") {
+        let i = pos + j;
+        let (p, n) = around(i, 3);
+        if p.is_some_and(|c| c.is_alpha()) && n.is_some_and(|c| c.is_alpha()) {
+            return true;
+        }
+        pos = i + 1;
+    }
+    let mut pos = 0;
+    while let Some(j) = memchr::memmem::find(&b[pos..], "”".as_bytes()) {
+        let i = pos + j;
+        let (p, n) = around(i, 3);
+        if p.is_some_and(cased) && n.is_some_and(cased) {
+            return true;
+        }
+        pos = i + 3;
+    }
+    false
 }
 
 /// " ," → "," after a word, and runs of spaces → one space (opt-in).
