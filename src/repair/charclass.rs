@@ -178,7 +178,8 @@ pub(crate) fn lower1(c: char) -> Option<char> {
     if u < TABLE_END {
         return char::from_u32(u32::from(table().lower[u as usize]));
     }
-    None
+    // CJK ideographs and Hangul syllables have no case.
+    matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3).then_some(c)
 }
 
 /// How unusual `c` is in running text of any language, from 0 (ordinary

@@ -70,6 +70,10 @@ pub(crate) struct Derived {
     /// Non-ASCII characters that occur in words, lower-cased, most frequent
     /// first.
     pub(crate) alphabet: Vec<(char, u64)>,
+    /// The lower-case characters of `alphabet` seen at least twice, in the
+    /// same order: the restorer's fallback candidates when this lexicon
+    /// carries the character model.
+    pub(crate) common_lower: Vec<char>,
     /// Non-ASCII word characters seen right after each character, most
     /// frequent first.
     pub(crate) follow: FastMap<char, Vec<char>>,
@@ -310,6 +314,7 @@ impl Derived {
         }
         let mut alphabet: Vec<(char, u64)> = alphabet.into_iter().collect();
         alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        d.common_lower = alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect();
         d.alphabet = alphabet;
         for (w, p) in &lex.profiles {
             let tot: u32 = p.values().sum();

@@ -180,7 +180,7 @@ struct Model<'a> {
     /// The character model: the largest lexicon's.
     main: Option<&'a Derived>,
     /// Candidate non-ASCII characters for a blank, most frequent first.
-    alphabet: Vec<char>,
+    alphabet: std::borrow::Cow<'a, [char]>,
     prior: FastMap<char, f32>,
     prior_total: f32,
     /// Word tokens counted by all lexicons.
@@ -241,8 +241,8 @@ impl<'a> Model<'a> {
             .or_else(|| shape_lex.iter().find(|l| l.is_large()))
             .map(|l| l.derived())
             .filter(|d| d.has_model);
-        let alphabet: Vec<char> = match main {
-            Some(d) => d.alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect(),
+        let alphabet: std::borrow::Cow<'a, [char]> = match main {
+            Some(d) => std::borrow::Cow::Borrowed(&d.common_lower),
             None => {
                 let mut counts: FastMap<char, u64> = FastMap::default();
                 for d in &shapes {
@@ -658,7 +658,7 @@ impl<'a> Model<'a> {
             }
         }
         if out.len() < 4 {
-            for &c in &self.alphabet {
+            for &c in self.alphabet.iter() {
                 if out.len() >= 8 {
                     break;
                 }
@@ -790,7 +790,7 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
         q_damaged,
         q_latin1_kept: q_mode == Mode::PerChar && latin1_kept,
         f_dense: has_fffd && intact_non_ascii == 0,
-        last_closer: [last_closer(&chars, &['”', '“']), last_closer(&chars, &['»']), last_closer(&chars, &['’'])],
+        last_closer: last_closers(&chars),
         first_opener: first_opener(&chars),
     };
     let model = Model::new(lexicons, &chars);
@@ -916,7 +916,7 @@ struct Para {
     /// U+FFFD throughout, no intact non-ASCII character: a wrong decoding
     /// of the whole text.
     f_dense: bool,
-    /// See [`last_closer`] and [`first_opener`]; closers per family of
+    /// See [`last_closers`] and [`first_opener`]; closers per family of
     /// quotes (double, guillemet, single), as each opener needs its own.
     last_closer: [Option<usize>; 3],
     first_opener: Option<usize>,
@@ -1370,23 +1370,29 @@ fn halves(chars: &[char], cs: usize, ce: usize, r: &Run) -> (String, String) {
 /// intact closing quote of that family (`closes`), or a damaged run at the
 /// end of a word. A `”` does not close a `«`: taking any closer as proof
 /// turned "of ??security,”" into "of «security,”".
-fn last_closer(chars: &[char], closes: &[char]) -> Option<usize> {
-    let mut last = None;
+///
+/// All three families (`”`/`“`, `»`, `’`) in one pass.
+fn last_closers(chars: &[char]) -> [Option<usize>; 3] {
+    let mut last = [None; 3];
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if closes.contains(&c) {
-            last = Some(i);
-        } else if (c == QM || c == FFFD) && i > 0 && !is_blank(chars[i - 1]) {
-            let mut j = i;
-            while j < chars.len() && chars[j] == c {
-                j += 1;
+        match c {
+            '”' | '“' => last[0] = Some(i),
+            '»' => last[1] = Some(i),
+            '’' => last[2] = Some(i),
+            _ if (c == QM || c == FFFD) && i > 0 && !is_blank(chars[i - 1]) => {
+                let mut j = i;
+                while j < chars.len() && chars[j] == c {
+                    j += 1;
+                }
+                if j == chars.len() || matches!(side(Some(chars[j])), Side::Edge | Side::Close | Side::Spaced) {
+                    last = [Some(i); 3];
+                }
+                i = j;
+                continue;
             }
-            if j == chars.len() || matches!(side(Some(chars[j])), Side::Edge | Side::Close | Side::Spaced) {
-                last = Some(i);
-            }
-            i = j;
-            continue;
+            _ => {}
         }
         i += 1;
     }

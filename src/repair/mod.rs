@@ -510,19 +510,30 @@ fn apply_lost(s: &str, edits: Vec<lost::Edit>) -> (String, Vec<Change>) {
     (out, changes)
 }
 
-/// A before/after pair cut down to the changed region with a little context.
+/// A before/after pair cut down to the changed region with a little context
+/// (12 characters each side). Works on bytes: the common prefix and suffix
+/// are backed off to character boundaries, which are the same in both
+/// strings because the bytes around them are.
 fn excerpt(fix: Fix, a: &str, b: &str) -> Change {
-    let ac: Vec<char> = a.chars().collect();
-    let bc: Vec<char> = b.chars().collect();
-    let pre = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
-    let max_suf = ac.len().min(bc.len()) - pre;
-    let suf = ac.iter().rev().zip(bc.iter().rev()).take_while(|(x, y)| x == y).count().min(max_suf);
-    let cut = |s: &[char]| -> String {
-        let start = pre.saturating_sub(12);
-        let end = (s.len() - suf + 12).min(s.len());
-        s[start..end].iter().collect()
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let mut pre = ab.iter().zip(bb).take_while(|(x, y)| x == y).count();
+    while !a.is_char_boundary(pre) {
+        pre -= 1;
+    }
+    // The common suffix of what follows the prefix (so it never overlaps
+    // it), starting at a character boundary.
+    let (ar, br) = (&ab[pre..], &bb[pre..]);
+    let mut suf = ar.iter().rev().zip(br.iter().rev()).take_while(|(x, y)| x == y).count();
+    while !a.is_char_boundary(a.len() - suf) {
+        suf -= 1;
+    }
+    let cut = |s: &str| -> String {
+        let start = s[..pre].char_indices().rev().nth(11).map_or(0, |(i, _)| i);
+        let tail = &s[s.len() - suf..];
+        let end = tail.char_indices().nth(12).map_or(s.len(), |(i, _)| s.len() - suf + i);
+        s[start..end].to_string()
     };
-    Change { fix, before: cut(&ac), after: cut(&bc) }
+    Change { fix, before: cut(a), after: cut(b) }
 }
 
 /// C0 controls other than tab and line breaks, DEL, and byte-order marks.
@@ -561,7 +572,15 @@ fn nfc_quick_yes(text: &str) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] < 0x80 {
+            // Skip ASCII, then eight bytes at a time.
             i += 1;
+            while i + 8 <= bytes.len() {
+                let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+                if x & 0x8080_8080_8080_8080 != 0 {
+                    break;
+                }
+                i += 8;
+            }
             continue;
         }
         let (c, w) = decode_at(bytes, i);

@@ -80,7 +80,7 @@ pub(crate) fn fix(text: &str) -> Option<String> {
     let mut cur: Option<String> = None;
     for _ in 0..MAX_ROUNDS {
         let src = cur.as_deref().unwrap_or(text);
-        if !may_have_mojibake(src) {
+        if !may_have_mojibake(src) || !may_decode(src) {
             break;
         }
         match fix_round(src) {
@@ -89,6 +89,42 @@ pub(crate) fn fix(text: &str) -> Option<String> {
         }
     }
     cur
+}
+
+/// Whether [`fix_round`] could change anything: a C1 control (always
+/// mapped), or somewhere a lead byte followed by the continuation bytes (or
+/// stand-ins for lost bytes) it needs under one code page — the condition
+/// of [`group_codecs`] over the whole text, without spans, so it holds
+/// whenever it holds in some span.
+fn may_decode(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let mut rest = text[i..].chars();
+        let c = rest.next().unwrap_or('\0');
+        i += c.len_utf8();
+        if ('\u{80}'..'\u{a0}').contains(&c) {
+            return true;
+        }
+        let Some(e) = codec::entry(c) else { continue };
+        let mut cand = e.lead;
+        while cand != 0 {
+            let k = cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            let Some(n) = lead_len(e.row[k]) else { continue };
+            let ok = rest.clone().take(n).filter(|&d| {
+                matches!(d, ' ' | '?' | '\u{fffd}') || codec::entry(d).is_some_and(|x| x.cont & (1 << k) != 0)
+            });
+            if ok.count() == n {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// A byte sequence that decodes as UTF-8: source characters

@@ -268,6 +268,39 @@ fn control_scan_matches_is_control() {
     }
 }
 
+/// The excerpt as it was computed before, over vectors of characters.
+fn excerpt_reference(fix: Fix, a: &str, b: &str) -> Change {
+    let ac: Vec<char> = a.chars().collect();
+    let bc: Vec<char> = b.chars().collect();
+    let pre = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    let max_suf = ac.len().min(bc.len()) - pre;
+    let suf = ac.iter().rev().zip(bc.iter().rev()).take_while(|(x, y)| x == y).count().min(max_suf);
+    let cut = |s: &[char]| -> String {
+        let start = pre.saturating_sub(12);
+        let end = (s.len() - suf + 12).min(s.len());
+        s[start..end].iter().collect()
+    };
+    Change { fix, before: cut(&ac), after: cut(&bc) }
+}
+
+#[test]
+fn excerpt_matches_reference_on_tests() {
+    for (a, b) in [
+        ("", ""),
+        ("abc", "abc"),
+        ("Le cafÃ© est prÃªt, la crème brûlée aussi.", "Le café est prêt, la crème brûlée aussi."),
+        ("é", "è"),
+        ("aaé", "aaè"),
+        ("x caf? y and a long tail of words here", "x café y and a long tail of words here"),
+        ("ab", "abab"),
+        ("€€€", "€€"),
+        ("ñ∆∆∆∆∆∆∆∆∆∆∆∆∆∆∆ñ", "ñ∆∆∆∆∆∆∆∆∆∆∆∆∆∆ñ"),
+    ] {
+        assert_eq!(excerpt(Fix::Mojibake, a, b), excerpt_reference(Fix::Mojibake, a, b), "{a:?} {b:?}");
+        assert_eq!(excerpt(Fix::Mojibake, b, a), excerpt_reference(Fix::Mojibake, b, a), "{b:?} {a:?}");
+    }
+}
+
 #[test]
 fn fast_path_matches_reference_on_tests() {
     let opts_all = Options {
@@ -318,6 +351,12 @@ proptest! {
         };
         prop_assert_eq!(is_clean(&s, &o), reference::is_clean(&s, &o));
         prop_assert_eq!(is_clean(&s, &Options::default()), reference::is_clean(&s, &Options::default()));
+    }
+
+    /// The byte-based excerpt cuts what the character-based one did.
+    #[test]
+    fn excerpt_matches_reference(a in "[abé€∆ ]{0,30}", b in "[abé€∆ ]{0,30}") {
+        prop_assert_eq!(excerpt(Fix::Nfc, &a, &b), excerpt_reference(Fix::Nfc, &a, &b));
     }
 }
 
