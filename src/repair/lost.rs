@@ -471,7 +471,7 @@ impl<'a> Model<'a> {
         }
         // 1. Known words of the same shape.
         let per_byte = pattern.iter().any(|u| matches!(u, Unit::Blank(b) if *b > 0));
-        let mut shape = String::new();
+        let mut shape = String::with_capacity(pattern.len() * 4);
         for u in pattern {
             match u {
                 Unit::Char(c) => shape.push(*c),
@@ -492,7 +492,8 @@ impl<'a> Model<'a> {
             // from the long tail.
             for (w, _) in v.iter().take(SHAPE_CANDIDATES) {
                 // The characters in the blanks.
-                let slots: Vec<char> = w.chars().filter(|c| !c.is_ascii()).collect();
+                let mut slots: Vec<char> = Vec::with_capacity(w.len() / 2);
+                slots.extend(w.chars().filter(|c| !c.is_ascii()));
                 let same_script = slots.iter().all(|&c| c == '’' || !c.is_alpha() || script(c) == self.script);
                 let ok = same_script
                     && if per_byte {
@@ -1502,8 +1503,8 @@ fn evaluate(
     let (q_mode, f_mode) = (para.q_mode, para.f_mode);
     let mut score = 0.0f32;
     // Lay out the cluster as pieces.
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut run_piece_start: Vec<usize> = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::with_capacity(ce - cs + 16);
+    let mut run_piece_start: Vec<usize> = Vec::with_capacity(runs.len());
     let mut ri = 0;
     let mut i = cs;
     while i < ce {

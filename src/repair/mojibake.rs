@@ -526,7 +526,14 @@ const WILD: u8 = 0;
 /// bytes) from `chars[i..e]` under code page `k`.
 fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<Group> {
     let chars = t.chars;
-    let mut bytes = vec![b];
+    // At most a lead and three continuation bytes.
+    let mut buf = [0u8; 4];
+    buf[0] = b;
+    let mut len = 1;
+    let mut push = |x: u8| {
+        buf[len] = x;
+        len += 1;
+    };
     let mut lossy = false;
     let mut wild = false;
     let mut spaces = 0;
@@ -535,13 +542,13 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
         if d == ' ' {
             // A no-break space (byte A0) that became a plain space.
             spaces += 1;
-            bytes.push(0xA0);
+            push(0xA0);
             lossy = true;
         } else if d == '?' || d == '\u{fffd}' {
             if j == 1 && d == '?' && n == 1 && !chars[i].is_alpha() {
                 return None;
             }
-            bytes.push(WILD);
+            push(WILD);
             lossy = true;
             wild = true;
         } else if d.is_ascii() {
@@ -551,9 +558,10 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
             if !is_cont(bb) {
                 return None;
             }
-            bytes.push(bb);
+            push(bb);
         }
     }
+    let bytes = &buf[..len];
     if spaces > 1 || (wild && spaces > 0) {
         return None;
     }
@@ -572,11 +580,11 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
             penalty: 0.0,
         });
     }
-    let decoded = match std::str::from_utf8(&bytes) {
+    let decoded = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
             // CESU-8: a surrogate pair as two 3-byte sequences.
-            let hi = surrogate_of(&bytes).filter(|u| (0xD800..0xDC00).contains(u))?;
+            let hi = surrogate_of(bytes).filter(|u| (0xD800..0xDC00).contains(u))?;
             let mut lo_bytes = Vec::with_capacity(3);
             for j in 0..3 {
                 if i + 3 + j >= e {
