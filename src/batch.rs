@@ -289,13 +289,16 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
     if !cfg.batch_lexicon || !lost || (files.len() < 2 && !files.iter().any(|u| u.jsonl)) {
         return None;
     }
-    let learn_one = |text: &str| {
-        let mut l = Lexicon::new();
+    let learn_into = |l: &mut Lexicon, text: &str| {
         if cfg.clean.format != Some(Format::Text) && crate::input::looks_like_html(text) {
             l.learn(&crate::segment::prefilter::visible_text(text));
         } else {
             l.learn(text);
         }
+    };
+    let learn_one = |text: &str| {
+        let mut l = Lexicon::new();
+        learn_into(&mut l, text);
         l
     };
     let merged = pool.install(|| {
@@ -308,14 +311,18 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
                 if u.jsonl {
                     let text = String::from_utf8_lossy(&bytes);
                     let lines: Vec<&str> = text.lines().collect();
+                    // Learned into one lexicon per rayon chunk, then merged:
+                    // counts add up, so the result is the same as one
+                    // lexicon per line merged, without the merges.
                     lines
                         .par_iter()
-                        .map(|line| match serde_json::from_str::<Value>(line) {
-                            Ok(Value::Object(m)) => match m.get(&cfg.text_field) {
-                                Some(Value::String(s)) => learn_one(s),
-                                _ => Lexicon::new(),
-                            },
-                            _ => Lexicon::new(),
+                        .fold(Lexicon::new, |mut l, line| {
+                            if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(line) {
+                                if let Some(Value::String(s)) = m.get(&cfg.text_field) {
+                                    learn_into(&mut l, s);
+                                }
+                            }
+                            l
                         })
                         .reduce(Lexicon::new, |mut a, b| {
                             a.merge(&b);

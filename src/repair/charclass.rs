@@ -57,11 +57,16 @@ pub(crate) fn script(c: char) -> Script {
 }
 
 fn script_slow(c: char) -> Script {
+    script_given(c, c.is_alphabetic())
+}
+
+/// [`script`] of `c`, given whether it is alphabetic.
+fn script_given(c: char, alphabetic: bool) -> Script {
     let u = c as u32;
     if u < 0x80 {
         return if c.is_ascii_alphabetic() { Script::Latin } else { Script::Common };
     }
-    if !c.is_alphabetic() || matches!(u, 0xAA | 0xB5 | 0xBA) {
+    if !alphabetic || matches!(u, 0xAA | 0xB5 | 0xBA) {
         return Script::Common;
     }
     match u {
@@ -103,11 +108,12 @@ fn table() -> &'static Tables {
         let mut lower = vec![0u16; TABLE_END as usize];
         for u in 0..TABLE_END {
             let Some(c) = char::from_u32(u) else { continue };
-            let mut f = script_slow(c) as u8;
-            if c.is_alphabetic() {
+            let alpha = c.is_alphabetic();
+            let mut f = script_given(c, alpha) as u8;
+            // Only `is_alnum` reads NUMERIC, so letters need not be asked.
+            if alpha {
                 f |= ALPHA;
-            }
-            if c.is_numeric() {
+            } else if c.is_numeric() {
                 f |= NUMERIC;
             }
             info[u as usize] = f;
