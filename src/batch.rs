@@ -325,7 +325,7 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
                             l
                         })
                         .reduce(Lexicon::new, |mut a, b| {
-                            a.merge(&b);
+                            a.absorb(b);
                             a
                         })
                 } else {
@@ -336,7 +336,7 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
                 }
             })
             .reduce(Lexicon::new, |mut a, b| {
-                a.merge(&b);
+                a.absorb(b);
                 a
             })
     });

@@ -206,6 +206,34 @@ impl Lexicon {
         self.derived = OnceLock::new();
     }
 
+    /// [`Lexicon::merge`] by value: the smaller lexicon's entries are moved
+    /// into the larger one, so no word is copied. Same result as `merge`.
+    pub fn absorb(&mut self, mut other: Lexicon) {
+        let list = self.list;
+        if self.words.len() < other.words.len() {
+            std::mem::swap(self, &mut other);
+        }
+        self.list = list;
+        for (w, n) in other.words {
+            *self.words.entry(w).or_default() += n;
+        }
+        for (w, n) in other.lower {
+            *self.lower.entry(w).or_default() += n;
+        }
+        self.tokens += other.tokens;
+        for (w, p) in other.profiles {
+            let mine = self.profiles.entry(w).or_default();
+            if mine.is_empty() {
+                *mine = p;
+                continue;
+            }
+            for (c, n) in p {
+                *mine.entry(c).or_default() += n;
+            }
+        }
+        self.derived = OnceLock::new();
+    }
+
     /// A lexicon from a word list, one word per line (`/usr/share/dict/*`,
     /// hunspell-style `word/FLAGS` is cut at the slash). Each word counts
     /// once; lines starting with `#` and blank lines are skipped.
@@ -525,6 +553,15 @@ mod tests {
         ba.merge(&a);
         assert_eq!(ab.words, ba.words);
         assert_eq!(ab.profiles, ba.profiles);
+        let mut c = Lexicon::new();
+        c.learn("und über nichts");
+        c.learn("noch mehr Wörter, über und über");
+        for (mut x, y) in [(a.clone(), c.clone()), (c.clone(), a.clone())] {
+            let mut m = x.clone();
+            m.merge(&y);
+            x.absorb(y);
+            assert_eq!((&x.words, &x.lower, x.tokens, &x.profiles), (&m.words, &m.lower, m.tokens, &m.profiles));
+        }
         assert_eq!(ab.count("über"), 2);
     }
 
