@@ -104,11 +104,19 @@ impl Lexicon {
     }
 
     fn add(&mut self, w: &str, n: u64) {
+        self.add_with(w, n, &mut String::new());
+    }
+
+    /// [`Lexicon::add`] with a scratch buffer for the lower-cased word, so
+    /// learning a text allocates only for new words.
+    fn add_with(&mut self, w: &str, n: u64, scratch: &mut String) {
         bump(&mut self.words, w, n);
         if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
             bump(&mut self.lower, w, n);
         } else {
-            bump(&mut self.lower, &lower(w), n);
+            scratch.clear();
+            scratch.extend(w.chars().map(lower_char));
+            bump(&mut self.lower, scratch, n);
         }
         self.tokens += n;
     }
@@ -140,6 +148,7 @@ impl Lexicon {
         let text = fixed.as_deref().unwrap_or(text);
         let damaged = text.contains('\u{fffd}') || super::lost::looks_damaged(text);
         let mut seen_profile_words: Vec<Box<str>> = Vec::new();
+        let mut scratch = String::new();
         for (w, start, end) in words_with_pos(text) {
             let bytes = text.as_bytes();
             let touches = |i: usize| {
@@ -160,7 +169,7 @@ impl Lexicon {
             if !w.is_ascii() && super::mojibake::may_have_mojibake(w) {
                 continue;
             }
-            self.add(w, 1);
+            self.add_with(w, 1, &mut scratch);
             if profiles && w.is_ascii() && w.len() <= MAX_PROFILE_WORD && w.chars().all(|c| c.is_ascii_alphabetic()) {
                 seen_profile_words.push(w.to_ascii_lowercase().into());
             }
