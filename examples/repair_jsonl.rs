@@ -182,7 +182,7 @@ fn main() -> std::io::Result<()> {
         if std::env::var_os("SHOW_SLOW").is_some() {
             for t in &clean {
                 if !scour::repair::takes_fast_path(t, &opts) {
-                    eprintln!("slow: {:?}", &t[..t.len().min(300)]);
+                    eprintln!("slow: {:?}", t.chars().take(150).collect::<String>());
                 }
             }
         }

@@ -600,26 +600,24 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
     if !cfg.batch_lexicon || !lost || (files.len() < 2 && !files.iter().any(|u| u.is_stream())) {
         return None;
     }
-    let learn_one = |text: &str| {
-        let mut l = Lexicon::new();
+    let learn_into = |l: &mut Lexicon, text: &str| {
         if cfg.clean.format != Some(Format::Text) && crate::input::looks_like_html(text) {
             l.learn(&crate::segment::prefilter::visible_text(text));
         } else {
             l.learn(text);
         }
-        l
     };
-    let learn_bytes = |bytes: Vec<u8>, hint: Option<&str>| {
-        let Ok(bytes) = crate::input::decompress_if_needed(bytes, cfg.clean.max_bytes) else {
-            return Lexicon::new();
-        };
-        match crate::input::decode_with_hint(&bytes, cfg.clean.format, cfg.clean.charset.as_deref(), hint) {
-            Ok(d) => learn_one(&d.text),
-            Err(_) => Lexicon::new(),
+    let learn_bytes_into = |l: &mut Lexicon, bytes: Vec<u8>, hint: Option<&str>| {
+        let Ok(bytes) = crate::input::decompress_if_needed(bytes, cfg.clean.max_bytes) else { return };
+        if let Ok(d) = crate::input::decode_with_hint(&bytes, cfg.clean.format, cfg.clean.charset.as_deref(), hint) {
+            learn_into(l, &d.text);
         }
     };
+    // Learned into one lexicon per rayon chunk, then merged by moving the
+    // smaller into the larger: counts add up, so the result is the same as
+    // one lexicon per document merged, without the copies.
     let merge = |mut a: Lexicon, b: Lexicon| {
-        a.merge(&b);
+        a.absorb(b);
         a
     };
     let mut lex = Lexicon::new();
@@ -631,20 +629,23 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
         let _ = for_each_chunk(cfg, u.kind, s, chunk_docs(pool), |recs, _| {
             let l = pool.install(|| {
                 recs.into_par_iter()
-                    .map(|r| match r.data {
-                        RecData::Line(line) => match serde_json::from_slice::<Value>(&line) {
-                            Ok(Value::Object(m)) => match m.get(&cfg.text_field) {
-                                Some(Value::String(s)) => learn_one(s),
-                                _ => Lexicon::new(),
-                            },
-                            _ => Lexicon::new(),
-                        },
-                        RecData::Warc(Ok(d)) => learn_bytes(d.payload, d.charset.as_deref()),
-                        _ => Lexicon::new(),
+                    .fold(Lexicon::new, |mut l, r| {
+                        match r.data {
+                            RecData::Line(line) => {
+                                if let Ok(Value::Object(m)) = serde_json::from_slice::<Value>(&line) {
+                                    if let Some(Value::String(s)) = m.get(&cfg.text_field) {
+                                        learn_into(&mut l, s);
+                                    }
+                                }
+                            }
+                            RecData::Warc(Ok(d)) => learn_bytes_into(&mut l, d.payload, d.charset.as_deref()),
+                            _ => {}
+                        }
+                        l
                     })
                     .reduce(Lexicon::new, merge)
             });
-            lex.merge(&l);
+            lex.absorb(l);
         });
     }
     let docs = pool.install(|| {
@@ -652,12 +653,16 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
             .par_iter()
             .filter(|u| !u.is_stream())
             .map(|u| match read_unit(u, cfg.clean.max_bytes) {
-                Ok(bytes) => learn_bytes(bytes, None),
+                Ok(bytes) => {
+                    let mut l = Lexicon::new();
+                    learn_bytes_into(&mut l, bytes, None);
+                    l
+                }
                 Err(_) => Lexicon::new(),
             })
             .reduce(Lexicon::new, merge)
     });
-    lex.merge(&docs);
+    lex.absorb(docs);
     Some(lex)
 }
 

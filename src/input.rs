@@ -104,6 +104,10 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
 /// Whether the bytes look like markup: a doctype or one of the structural
 /// tags near the start, or several tags in the first kilobytes.
 pub fn looks_like_html(text: &str) -> bool {
+    // Every sign below starts with `<`: text without one is not HTML.
+    if memchr::memchr(b'<', text.as_bytes()).is_none() {
+        return false;
+    }
     let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
     let t = head.trim_start();
     if t.starts_with("<!doctype") || t.starts_with("<html") || t.starts_with("<?xml") && head.contains("<html") {

@@ -42,13 +42,31 @@ pub(crate) const SCRIPT_LIST: [Script; SCRIPTS] = [
 ];
 
 /// The script of a letter; [`Script::Common`] for everything that is not a
-/// letter.
+/// letter. A table lookup below [`TABLE_END`].
+#[inline]
 pub(crate) fn script(c: char) -> Script {
+    let u = c as u32;
+    if u < TABLE_END {
+        return SCRIPT_LIST[(table().info[u as usize] & SCRIPT_MASK) as usize];
+    }
+    match u {
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF => Script::Han,
+        0xAC00..=0xD7A3 => Script::Hangul,
+        _ => script_slow(c),
+    }
+}
+
+fn script_slow(c: char) -> Script {
+    script_given(c, c.is_alphabetic())
+}
+
+/// [`script`] of `c`, given whether it is alphabetic.
+fn script_given(c: char, alphabetic: bool) -> Script {
     let u = c as u32;
     if u < 0x80 {
         return if c.is_ascii_alphabetic() { Script::Latin } else { Script::Common };
     }
-    if !c.is_alphabetic() || matches!(u, 0xAA | 0xB5 | 0xBA) {
+    if !alphabetic || matches!(u, 0xAA | 0xB5 | 0xBA) {
         return Script::Common;
     }
     match u {
@@ -66,6 +84,108 @@ pub(crate) fn script(c: char) -> Script {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF => Script::Han,
         _ => Script::Other,
     }
+}
+
+/// The character tables cover U+0000 up to here (Latin, Greek, Cyrillic,
+/// Arabic, Indic, punctuation, symbols, kana).
+const TABLE_END: u32 = 0x3100;
+const SCRIPT_MASK: u8 = 0x0f;
+const ALPHA: u8 = 0x10;
+const NUMERIC: u8 = 0x20;
+
+/// Per character below [`TABLE_END`]: script, alphabetic and numeric bits,
+/// and the one-character lower case — the standard library's answers,
+/// looked up once (its own lookups are binary searches).
+struct Tables {
+    info: Vec<u8>,
+    lower: Vec<u16>,
+}
+
+fn table() -> &'static Tables {
+    static T: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+    T.get_or_init(|| {
+        let mut info = vec![0u8; TABLE_END as usize];
+        let mut lower = vec![0u16; TABLE_END as usize];
+        for u in 0..TABLE_END {
+            let Some(c) = char::from_u32(u) else { continue };
+            let alpha = c.is_alphabetic();
+            let mut f = script_given(c, alpha) as u8;
+            // Only `is_alnum` reads NUMERIC, so letters need not be asked.
+            if alpha {
+                f |= ALPHA;
+            } else if c.is_numeric() {
+                f |= NUMERIC;
+            }
+            info[u as usize] = f;
+            let mut l = c.to_lowercase();
+            let lc = match (l.next(), l.next()) {
+                (Some(x), None) => x,
+                _ => c,
+            };
+            // Every one-character lower case of this range stays in it.
+            lower[u as usize] = u16::try_from(lc as u32).expect("lower case below U+10000");
+        }
+        Tables { info, lower }
+    })
+}
+
+/// `c.is_alphabetic()`, a table lookup below [`TABLE_END`].
+#[inline]
+pub(crate) fn is_alpha(c: char) -> bool {
+    let u = c as u32;
+    if u < 0x80 {
+        return c.is_ascii_alphabetic();
+    }
+    if u < TABLE_END {
+        return table().info[u as usize] & ALPHA != 0;
+    }
+    // CJK ideographs and Hangul syllables: all letters.
+    matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3) || c.is_alphabetic()
+}
+
+/// `c.is_alphanumeric()`, a table lookup below [`TABLE_END`].
+#[inline]
+pub(crate) fn is_alnum(c: char) -> bool {
+    let u = c as u32;
+    if u < 0x80 {
+        return c.is_ascii_alphanumeric();
+    }
+    if u < TABLE_END {
+        return table().info[u as usize] & (ALPHA | NUMERIC) != 0;
+    }
+    // CJK ideographs and Hangul syllables: all letters.
+    matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3) || c.is_alphanumeric()
+}
+
+/// [`is_alpha`] and [`is_alnum`] as methods, to stand in for
+/// `char::is_alphabetic` and `char::is_alphanumeric`.
+pub(crate) trait CharClass {
+    fn is_alpha(&self) -> bool;
+    fn is_alnum(&self) -> bool;
+}
+
+impl CharClass for char {
+    #[inline]
+    fn is_alpha(&self) -> bool {
+        is_alpha(*self)
+    }
+
+    #[inline]
+    fn is_alnum(&self) -> bool {
+        is_alnum(*self)
+    }
+}
+
+/// The first character of `c`'s lower case when it has exactly one (else
+/// `c`), a table lookup below [`TABLE_END`].
+#[inline]
+pub(crate) fn lower1(c: char) -> Option<char> {
+    let u = c as u32;
+    if u < TABLE_END {
+        return char::from_u32(u32::from(table().lower[u as usize]));
+    }
+    // CJK ideographs and Hangul syllables have no case.
+    matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3).then_some(c)
 }
 
 /// How unusual `c` is in running text of any language, from 0 (ordinary
@@ -185,5 +305,28 @@ pub(crate) fn is_quote(c: char) -> bool {
 /// A character that can be part of a word: letters, digits, combining marks.
 #[inline]
 pub(crate) fn is_wordish(c: char) -> bool {
-    c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c)
+    is_alnum(c) || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_agree_with_the_standard_library() {
+        for u in 0..0x11000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            assert_eq!(is_alpha(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(script(c), script_slow(c), "{c:?}");
+            if let Some(l) = lower1(c) {
+                let mut it = c.to_lowercase();
+                let want = match (it.next(), it.next()) {
+                    (Some(x), None) => x,
+                    _ => c,
+                };
+                assert_eq!(l, want, "{c:?}");
+            }
+        }
+    }
 }

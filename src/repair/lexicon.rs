@@ -7,6 +7,7 @@
 //! n-gram model for words no lexicon knows) is derived from the counts on
 //! first use and cached.
 
+use super::charclass::CharClass;
 use super::fasthash::FastMap;
 use std::io::BufRead;
 use std::sync::OnceLock;
@@ -69,6 +70,10 @@ pub(crate) struct Derived {
     /// Non-ASCII characters that occur in words, lower-cased, most frequent
     /// first.
     pub(crate) alphabet: Vec<(char, u64)>,
+    /// The lower-case characters of `alphabet` seen at least twice, in the
+    /// same order: the restorer's fallback candidates when this lexicon
+    /// carries the character model.
+    pub(crate) common_lower: Vec<char>,
     /// Non-ASCII word characters seen right after each character, most
     /// frequent first.
     pub(crate) follow: FastMap<char, Vec<char>>,
@@ -99,11 +104,19 @@ impl Lexicon {
     }
 
     fn add(&mut self, w: &str, n: u64) {
+        self.add_with(w, n, &mut String::new());
+    }
+
+    /// [`Lexicon::add`] with a scratch buffer for the lower-cased word, so
+    /// learning a text allocates only for new words.
+    fn add_with(&mut self, w: &str, n: u64, scratch: &mut String) {
         bump(&mut self.words, w, n);
         if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
             bump(&mut self.lower, w, n);
         } else {
-            bump(&mut self.lower, &lower(w), n);
+            scratch.clear();
+            scratch.extend(w.chars().map(lower_char));
+            bump(&mut self.lower, scratch, n);
         }
         self.tokens += n;
     }
@@ -135,6 +148,7 @@ impl Lexicon {
         let text = fixed.as_deref().unwrap_or(text);
         let damaged = text.contains('\u{fffd}') || super::lost::looks_damaged(text);
         let mut seen_profile_words: Vec<Box<str>> = Vec::new();
+        let mut scratch = String::new();
         for (w, start, end) in words_with_pos(text) {
             let bytes = text.as_bytes();
             let touches = |i: usize| {
@@ -155,7 +169,7 @@ impl Lexicon {
             if !w.is_ascii() && super::mojibake::may_have_mojibake(w) {
                 continue;
             }
-            self.add(w, 1);
+            self.add_with(w, 1, &mut scratch);
             if profiles && w.is_ascii() && w.len() <= MAX_PROFILE_WORD && w.chars().all(|c| c.is_ascii_alphabetic()) {
                 seen_profile_words.push(w.to_ascii_lowercase().into());
             }
@@ -201,6 +215,34 @@ impl Lexicon {
         self.derived = OnceLock::new();
     }
 
+    /// [`Lexicon::merge`] by value: the smaller lexicon's entries are moved
+    /// into the larger one, so no word is copied. Same result as `merge`.
+    pub fn absorb(&mut self, mut other: Lexicon) {
+        let list = self.list;
+        if self.words.len() < other.words.len() {
+            std::mem::swap(self, &mut other);
+        }
+        self.list = list;
+        for (w, n) in other.words {
+            *self.words.entry(w).or_default() += n;
+        }
+        for (w, n) in other.lower {
+            *self.lower.entry(w).or_default() += n;
+        }
+        self.tokens += other.tokens;
+        for (w, p) in other.profiles {
+            let mine = self.profiles.entry(w).or_default();
+            if mine.is_empty() {
+                *mine = p;
+                continue;
+            }
+            for (c, n) in p {
+                *mine.entry(c).or_default() += n;
+            }
+        }
+        self.derived = OnceLock::new();
+    }
+
     /// A lexicon from a word list, one word per line (`/usr/share/dict/*`,
     /// hunspell-style `word/FLAGS` is cut at the slash). Each word counts
     /// once; lines starting with `#` and blank lines are skipped.
@@ -212,7 +254,7 @@ impl Lexicon {
             if w.is_empty() || w.starts_with('#') || w.chars().count() > MAX_WORD_CHARS {
                 continue;
             }
-            if !w.chars().all(|c| c.is_alphanumeric() || c == '’' || c == '\'') {
+            if !w.chars().all(|c| c.is_alnum() || c == '’' || c == '\'') {
                 continue;
             }
             lex.add(w, 1);
@@ -309,6 +351,7 @@ impl Derived {
         }
         let mut alphabet: Vec<(char, u64)> = alphabet.into_iter().collect();
         alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        d.common_lower = alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect();
         d.alphabet = alphabet;
         for (w, p) in &lex.profiles {
             let tot: u32 = p.values().sum();
@@ -324,7 +367,11 @@ impl Derived {
         // character model from them.
         if lex.is_large() && !lex.list {
             d.has_model = true;
+            // n-gram counts; a context's total is the sum of the counts of
+            // the n-grams that extend it, added up afterwards over the
+            // distinct n-grams rather than once per occurrence.
             let mut grams: FastMap<u128, u32> = FastMap::default();
+            grams.reserve(lex.lower.len() * 8);
             let mut bigrams: FastMap<(char, char), u32> = FastMap::default();
             let mut buf: Vec<char> = Vec::with_capacity(48);
             for lw in lex.lower.keys() {
@@ -333,10 +380,11 @@ impl Derived {
                 buf.extend(lw.chars());
                 buf.push(EOW);
                 for i in ORDER - 1..buf.len() {
+                    // Keys of the grams ending at `i`, shortest first.
+                    let mut k: u128 = 0;
                     for n in 1..=ORDER {
-                        let g = &buf[i + 1 - n..=i];
-                        *grams.entry(gram_key(g)).or_default() += 1;
-                        *grams.entry(gram_key(&g[..n - 1]) | CTX_FLAG).or_default() += 1;
+                        k |= (buf[i + 1 - n] as u128) << (21 * (n - 1));
+                        *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1;
                     }
                     let (a, b) = (buf[i - 1], buf[i]);
                     if a != BOW && b != EOW && (!a.is_ascii() || !b.is_ascii()) {
@@ -344,21 +392,23 @@ impl Derived {
                     }
                 }
             }
-            d.logp.reserve(grams.len() / 2);
+            let mut contexts: FastMap<u128, u32> = FastMap::default();
+            contexts.reserve(grams.len());
             for (&k, &n) in &grams {
-                if k & CTX_FLAG != 0 {
-                    continue;
-                }
-                let den = grams.get(&(context_key(k) | CTX_FLAG)).copied().unwrap_or(n).max(n);
+                *contexts.entry(context_key(k)).or_default() += n;
+            }
+            d.logp.reserve(grams.len());
+            for (&k, &n) in &grams {
+                let den = contexts.get(&context_key(k)).copied().unwrap_or(n).max(n);
                 d.logp.insert(k, (n as f32 / den as f32).ln());
             }
             let mut follow: FastMap<char, Vec<(char, u32)>> = FastMap::default();
             let mut precede: FastMap<char, Vec<(char, u32)>> = FastMap::default();
             for (&(a, b), &n) in &bigrams {
-                if !b.is_ascii() && (b.is_alphabetic() || b == '’') {
+                if !b.is_ascii() && (b.is_alpha() || b == '’') {
                     follow.entry(a).or_default().push((b, n));
                 }
-                if !a.is_ascii() && (a.is_alphabetic() || a == '’') {
+                if !a.is_ascii() && (a.is_alpha() || a == '’') {
                     precede.entry(b).or_default().push((a, n));
                 }
             }
@@ -388,13 +438,10 @@ const PROFILE_TOP: usize = 40;
 /// Characters kept per neighbour list.
 const NEIGHBOURS: usize = 24;
 
-/// Marks a context total in the counting map.
-const CTX_FLAG: u128 = 1 << 127;
-
 /// Key of an n-gram of at most [`ORDER`] characters: its length in the
 /// bits from `21 * ORDER` up, the characters 21 bits each, last character
 /// lowest.
-#[inline]
+#[cfg(test)]
 pub(crate) fn gram_key(g: &[char]) -> u128 {
     let mut k: u128 = 0;
     for &c in g {
@@ -475,6 +522,9 @@ pub(crate) fn lower_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
+    if let Some(l) = super::charclass::lower1(c) {
+        return l;
+    }
     let mut l = c.to_lowercase();
     match (l.next(), l.next()) {
         (Some(x), None) => x,
@@ -512,7 +562,46 @@ mod tests {
         ba.merge(&a);
         assert_eq!(ab.words, ba.words);
         assert_eq!(ab.profiles, ba.profiles);
+        let mut c = Lexicon::new();
+        c.learn("und über nichts");
+        c.learn("noch mehr Wörter, über und über");
+        for (mut x, y) in [(a.clone(), c.clone()), (c.clone(), a.clone())] {
+            let mut m = x.clone();
+            m.merge(&y);
+            x.absorb(y);
+            assert_eq!((&x.words, &x.lower, x.tokens, &x.profiles), (&m.words, &m.lower, m.tokens, &m.profiles));
+        }
         assert_eq!(ab.count("über"), 2);
+    }
+
+    #[test]
+    fn model_counts_match_the_definition() {
+        let mut l = Lexicon::new();
+        for i in 0..MIN_MODEL_WORDS + 10 {
+            l.learn(&format!("wort{i} über straße {}", char::from_u32(0x61 + (i % 26) as u32).unwrap()));
+        }
+        let d = l.derived();
+        assert!(d.has_model);
+        // Count grams and their contexts directly, once per occurrence.
+        let mut grams: FastMap<u128, u32> = FastMap::default();
+        let mut ctx: FastMap<u128, u32> = FastMap::default();
+        for lw in l.lower.keys() {
+            let mut buf = vec![BOW; ORDER - 1];
+            buf.extend(lw.chars());
+            buf.push(EOW);
+            for i in ORDER - 1..buf.len() {
+                for n in 1..=ORDER {
+                    let g = &buf[i + 1 - n..=i];
+                    *grams.entry(gram_key(g)).or_default() += 1;
+                    *ctx.entry(gram_key(&g[..n - 1])).or_default() += 1;
+                }
+            }
+        }
+        assert_eq!(grams.len(), d.logp.len());
+        for (k, n) in grams {
+            let want = (n as f32 / ctx[&context_key(k)] as f32).ln();
+            assert_eq!(d.logp[&k], want);
+        }
     }
 
     #[test]

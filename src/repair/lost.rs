@@ -26,6 +26,7 @@
 //! keep in the lexicons). The best reading wins; when no reading beats
 //! leaving the run alone, it is left alone.
 
+use super::charclass::CharClass;
 use super::charclass::{is_wordish, script, Script, SCRIPTS, SCRIPT_LIST};
 use super::fasthash::FastMap;
 use super::lexicon::{lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
@@ -70,7 +71,7 @@ pub(crate) fn looks_damaged(text: &str) -> bool {
         }
         let before = text[..i].chars().next_back();
         let after = text[j..].chars().next();
-        if before.is_some_and(|c| c.is_alphabetic()) && after.is_some_and(|c| c.is_alphabetic()) {
+        if before.is_some_and(|c| c.is_alpha()) && after.is_some_and(|c| c.is_alpha()) {
             // The whole token, to rule out URLs and code.
             let s = text[..i].rfind(is_blank).map_or(0, |k| k + 1);
             let e = text[j..].find(is_blank).map_or(text.len(), |k| j + k);
@@ -138,7 +139,7 @@ fn runs_in(chars: &[char], cs: usize, ce: usize) -> Vec<Run> {
 }
 
 fn inner(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
-    r.start > cs && r.end < ce && chars[r.start - 1].is_alphabetic() && chars[r.end].is_alphabetic()
+    r.start > cs && r.end < ce && chars[r.start - 1].is_alpha() && chars[r.end].is_alpha()
 }
 
 /// Character classes of a run's neighbours.
@@ -161,7 +162,7 @@ fn side(c: Option<char>) -> Side {
     match c {
         None => Side::Edge,
         Some(c) if is_blank(c) => Side::Edge,
-        Some(c) if c.is_alphabetic() => Side::Letter,
+        Some(c) if c.is_alpha() => Side::Letter,
         Some(c) if c.is_numeric() => Side::Digit,
         Some('(' | '[' | '{' | '«' | '“' | '„' | '‘' | '‚' | '¿' | '¡' | '"' | '\'') => Side::Open,
         Some(';' | ':' | '!' | '?' | '»') => Side::Spaced,
@@ -179,7 +180,7 @@ struct Model<'a> {
     /// The character model: the largest lexicon's.
     main: Option<&'a Derived>,
     /// Candidate non-ASCII characters for a blank, most frequent first.
-    alphabet: Vec<char>,
+    alphabet: std::borrow::Cow<'a, [char]>,
     prior: FastMap<char, f32>,
     prior_total: f32,
     /// Word tokens counted by all lexicons.
@@ -240,8 +241,8 @@ impl<'a> Model<'a> {
             .or_else(|| shape_lex.iter().find(|l| l.is_large()))
             .map(|l| l.derived())
             .filter(|d| d.has_model);
-        let alphabet: Vec<char> = match main {
-            Some(d) => d.alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect(),
+        let alphabet: std::borrow::Cow<'a, [char]> = match main {
+            Some(d) => std::borrow::Cow::Borrowed(&d.common_lower),
             None => {
                 let mut counts: FastMap<char, u64> = FastMap::default();
                 for d in &shapes {
@@ -293,7 +294,7 @@ impl<'a> Model<'a> {
         let tokens = lexicons.iter().filter(|l| !l.is_list()).map(|l| l.tokens()).sum();
         let mut counts = [0u32; SCRIPTS];
         for &c in chars {
-            if c.is_alphabetic() {
+            if c.is_alpha() {
                 counts[script(c) as usize] += 1;
             }
         }
@@ -470,7 +471,7 @@ impl<'a> Model<'a> {
         }
         // 1. Known words of the same shape.
         let per_byte = pattern.iter().any(|u| matches!(u, Unit::Blank(b) if *b > 0));
-        let mut shape = String::new();
+        let mut shape = String::with_capacity(pattern.len() * 4);
         for u in pattern {
             match u {
                 Unit::Char(c) => shape.push(*c),
@@ -491,8 +492,9 @@ impl<'a> Model<'a> {
             // from the long tail.
             for (w, _) in v.iter().take(SHAPE_CANDIDATES) {
                 // The characters in the blanks.
-                let slots: Vec<char> = w.chars().filter(|c| !c.is_ascii()).collect();
-                let same_script = slots.iter().all(|&c| c == '’' || !c.is_alphabetic() || script(c) == self.script);
+                let mut slots: Vec<char> = Vec::with_capacity(w.len() / 2);
+                slots.extend(w.chars().filter(|c| !c.is_ascii()));
+                let same_script = slots.iter().all(|&c| c == '’' || !c.is_alpha() || script(c) == self.script);
                 let ok = same_script
                     && if per_byte {
                         slots.iter().all(|&c| Self::slot_ok(c, 0, mark))
@@ -520,7 +522,7 @@ impl<'a> Model<'a> {
             return Some(Fill { score: self.word_score(&wc), slots });
         }
         // 2. The character model, for words with letters left to go by.
-        if !self.has_model() || !pattern.iter().any(|u| matches!(u, Unit::Char(c) if c.is_alphabetic())) {
+        if !self.has_model() || !pattern.iter().any(|u| matches!(u, Unit::Char(c) if c.is_alpha())) {
             return None;
         }
         self.model_fill(pattern, mark)
@@ -631,7 +633,7 @@ impl<'a> Model<'a> {
     fn candidates(&self, prev: Option<char>, next: Option<char>, bytes: usize, mark: char) -> Vec<char> {
         let Some(d) = self.main else { return Vec::new() };
         let ok = |c: char| {
-            (c == '’' || c.is_alphabetic() && script(c) == self.script)
+            (c == '’' || c.is_alpha() && script(c) == self.script)
                 && Self::slot_ok(c, bytes, mark)
                 && lower_char(c) == c
         };
@@ -657,7 +659,7 @@ impl<'a> Model<'a> {
             }
         }
         if out.len() < 4 {
-            for &c in &self.alphabet {
+            for &c in self.alphabet.iter() {
                 if out.len() >= 8 {
                     break;
                 }
@@ -760,7 +762,7 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
                     n_inner_single += 1;
                 }
             } else if side(prev(&chars, cs, r.start)) != Side::Letter
-                && next(&chars, ce, r.end).is_some_and(|c| c.is_alphanumeric())
+                && next(&chars, ce, r.end).is_some_and(|c| c.is_alnum())
             {
                 // Glued to the start of a word: one `?` could be a lost `¿`
                 // or a typo, two or more are not punctuation anyone types.
@@ -782,14 +784,14 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
     // Intact non-ASCII characters: per-character damage then only took what
     // the target charset lacked, and U+FFFD is a local loss.
     let intact_non_ascii = chars.iter().filter(|&&c| !c.is_ascii() && c != FFFD).count();
-    let latin1_kept = chars.iter().any(|&c| c.is_alphabetic() && !c.is_ascii() && (c as u32) <= 0xFF);
+    let latin1_kept = chars.iter().any(|&c| c.is_alpha() && !c.is_ascii() && (c as u32) <= 0xFF);
     let para = Para {
         q_mode,
         f_mode,
         q_damaged,
         q_latin1_kept: q_mode == Mode::PerChar && latin1_kept,
         f_dense: has_fffd && intact_non_ascii == 0,
-        last_closer: [last_closer(&chars, &['”', '“']), last_closer(&chars, &['»']), last_closer(&chars, &['’'])],
+        last_closer: last_closers(&chars),
         first_opener: first_opener(&chars),
     };
     let model = Model::new(lexicons, &chars);
@@ -868,7 +870,7 @@ fn fffd_mode(chars: &[char], work: &[((usize, usize), Vec<Run>)]) -> Mode {
 /// Without other evidence of damage, a run at the end of a word may still
 /// be restored when the lexicons say so (decided in [`resolve_cluster`]).
 fn confirmable(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
-    r.start > cs && chars[r.start - 1].is_alphabetic() && side(next(chars, ce, r.end)) != Side::Letter
+    r.start > cs && chars[r.start - 1].is_alpha() && side(next(chars, ce, r.end)) != Side::Letter
 }
 
 /// The paragraph's typographic habits, from the language prior.
@@ -915,7 +917,7 @@ struct Para {
     /// U+FFFD throughout, no intact non-ASCII character: a wrong decoding
     /// of the whole text.
     f_dense: bool,
-    /// See [`last_closer`] and [`first_opener`]; closers per family of
+    /// See [`last_closers`] and [`first_opener`]; closers per family of
     /// quotes (double, guillemet, single), as each opener needs its own.
     last_closer: [Option<usize>; 3],
     first_opener: Option<usize>,
@@ -1369,23 +1371,29 @@ fn halves(chars: &[char], cs: usize, ce: usize, r: &Run) -> (String, String) {
 /// intact closing quote of that family (`closes`), or a damaged run at the
 /// end of a word. A `”` does not close a `«`: taking any closer as proof
 /// turned "of ??security,”" into "of «security,”".
-fn last_closer(chars: &[char], closes: &[char]) -> Option<usize> {
-    let mut last = None;
+///
+/// All three families (`”`/`“`, `»`, `’`) in one pass.
+fn last_closers(chars: &[char]) -> [Option<usize>; 3] {
+    let mut last = [None; 3];
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if closes.contains(&c) {
-            last = Some(i);
-        } else if (c == QM || c == FFFD) && i > 0 && !is_blank(chars[i - 1]) {
-            let mut j = i;
-            while j < chars.len() && chars[j] == c {
-                j += 1;
+        match c {
+            '”' | '“' => last[0] = Some(i),
+            '»' => last[1] = Some(i),
+            '’' => last[2] = Some(i),
+            _ if (c == QM || c == FFFD) && i > 0 && !is_blank(chars[i - 1]) => {
+                let mut j = i;
+                while j < chars.len() && chars[j] == c {
+                    j += 1;
+                }
+                if j == chars.len() || matches!(side(Some(chars[j])), Side::Edge | Side::Close | Side::Spaced) {
+                    last = [Some(i); 3];
+                }
+                i = j;
+                continue;
             }
-            if j == chars.len() || matches!(side(Some(chars[j])), Side::Edge | Side::Close | Side::Spaced) {
-                last = Some(i);
-            }
-            i = j;
-            continue;
+            _ => {}
         }
         i += 1;
     }
@@ -1428,7 +1436,7 @@ fn first_opener(chars: &[char]) -> Option<usize> {
             while j < chars.len() && chars[j] == c {
                 j += 1;
             }
-            if j < chars.len() && chars[j].is_alphanumeric() {
+            if j < chars.len() && chars[j].is_alnum() {
                 return Some(i);
             }
             i = j.max(i + 1);
@@ -1452,13 +1460,13 @@ fn bare_word(chars: &[char], cs: usize, r: &Run) -> String {
 fn word_letters(chars: &[char], cs: usize, ce: usize, r: &Run) -> usize {
     let mut n = 0;
     let mut i = r.start;
-    while i > cs && (chars[i - 1].is_alphabetic() || chars[i - 1] == r.mark) {
+    while i > cs && (chars[i - 1].is_alpha() || chars[i - 1] == r.mark) {
         i -= 1;
-        n += usize::from(chars[i].is_alphabetic());
+        n += usize::from(chars[i].is_alpha());
     }
     let mut j = r.end;
-    while j < ce && (chars[j].is_alphabetic() || chars[j] == r.mark) {
-        n += usize::from(chars[j].is_alphabetic());
+    while j < ce && (chars[j].is_alpha() || chars[j] == r.mark) {
+        n += usize::from(chars[j].is_alpha());
         j += 1;
     }
     n
@@ -1495,8 +1503,8 @@ fn evaluate(
     let (q_mode, f_mode) = (para.q_mode, para.f_mode);
     let mut score = 0.0f32;
     // Lay out the cluster as pieces.
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut run_piece_start: Vec<usize> = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::with_capacity(ce - cs + 16);
+    let mut run_piece_start: Vec<usize> = Vec::with_capacity(runs.len());
     let mut ri = 0;
     let mut i = cs;
     while i < ce {
@@ -1649,12 +1657,12 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
         }
     };
     let prev_letter = pieces[..p].iter().rev().find_map(|x| match x {
-        Piece::Char(c) if c.is_alphabetic() => Some(Some(*c)),
+        Piece::Char(c) if c.is_alpha() => Some(Some(*c)),
         Piece::Char(_) | Piece::Punct(_) => Some(None),
         Piece::Blank { .. } | Piece::Kept(_) => None,
     });
     let next_letter = pieces[p + 1..].iter().find_map(|x| match x {
-        Piece::Char(c) if c.is_alphabetic() => Some(Some(*c)),
+        Piece::Char(c) if c.is_alpha() => Some(Some(*c)),
         Piece::Char(_) | Piece::Punct(_) => Some(None),
         Piece::Blank { .. } | Piece::Kept(_) => None,
     });
@@ -1674,7 +1682,7 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
             .iter()
             .rev()
             .take_while(|x| !matches!(x, Piece::Punct(_)))
-            .any(|x| matches!(x, Piece::Char(c) if c.is_alphanumeric()));
+            .any(|x| matches!(x, Piece::Char(c) if c.is_alnum()));
     if at_start {
         // The word as the lexicons spell it.
         let word: String = word_text(pieces, p, c);
@@ -1694,21 +1702,20 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
 fn word_upper(pieces: &[Piece], p: usize) -> bool {
     let mut s = p;
     while s > 0
-        && (matches!(pieces[s - 1], Piece::Char(c) if c.is_alphanumeric())
-            || matches!(pieces[s - 1], Piece::Blank { .. }))
+        && (matches!(pieces[s - 1], Piece::Char(c) if c.is_alnum()) || matches!(pieces[s - 1], Piece::Blank { .. }))
     {
         s -= 1;
     }
     let mut e = p + 1;
     while e < pieces.len()
-        && (matches!(pieces[e], Piece::Char(c) if c.is_alphanumeric()) || matches!(pieces[e], Piece::Blank { .. }))
+        && (matches!(pieces[e], Piece::Char(c) if c.is_alnum()) || matches!(pieces[e], Piece::Blank { .. }))
     {
         e += 1;
     }
     let letters: Vec<char> = pieces[s..e]
         .iter()
         .filter_map(|x| if let Piece::Char(c) = x { Some(*c) } else { None })
-        .filter(|c| c.is_alphabetic())
+        .filter(|c| c.is_alpha())
         .collect();
     letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
 }

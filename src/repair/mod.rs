@@ -206,7 +206,7 @@ pub fn repair<'a>(text: &'a str, lexicons: &[&Lexicon], opts: &Options) -> (Cow<
     if opts.fix_width {
         s = step(s, Fix::Width, &mut changes, typo::fix_width);
     }
-    if !s.is_ascii() && is_nfc_quick(s.chars()) != IsNormalized::Yes {
+    if !s.is_ascii() && !nfc_quick_yes(&s) {
         s = step(s, Fix::Nfc, &mut changes, |t| {
             let n: String = t.nfc().collect();
             if n == t {
@@ -236,17 +236,26 @@ pub(crate) fn prepare_for_learning(text: &str) -> Option<String> {
     }
 }
 
-/// The fast path: nothing any enabled step could act on. One pass over the
-/// bytes: ASCII is skipped eight bytes at a time (checking for control
-/// bytes on the way), and only non-ASCII characters are decoded and looked
-/// up.
+/// The fast path: nothing any enabled step could act on. The rare trigger
+/// bytes `&` and `?` are found with one `memchr2` pass; then one pass over
+/// the bytes skips ASCII eight bytes at a time (checking for control bytes
+/// on the way) and looks each non-ASCII character up in a flag table (code
+/// page lead/continuation bits, "look closer", "may break NFC"). The NFC
+/// quick check, when needed, starts at the first character that can break
+/// NFC: everything before it is a starter that is NFC on its own.
 fn is_clean(text: &str, opts: &Options) -> bool {
     let bytes = text.as_bytes();
-    if opts.entities && has_entity(bytes) {
-        return false;
-    }
-    if opts.lost_chars && has_suspect_qmark(bytes) {
-        return false;
+    let (ent, qm) = (opts.entities, opts.lost_chars);
+    if ent || qm {
+        for i in memchr::memchr2_iter(b'&', b'?', bytes) {
+            if bytes[i] == b'&' {
+                if ent && entity_at(bytes, i) {
+                    return false;
+                }
+            } else if qm && suspect_qmark_at(bytes, i) {
+                return false;
+            }
+        }
     }
     if opts.typography && finder(0).find(bytes).is_some() {
         return false;
@@ -256,16 +265,25 @@ fn is_clean(text: &str, opts: &Options) -> bool {
     }
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const LOW: u64 = 0x2020_2020_2020_2020;
+    let tab = fast_table();
     let n = bytes.len();
     let mut i = 0;
-    let mut need_nfc_check = false;
-    // The last non-ASCII character and where it ended.
-    let mut last: Option<(char, usize)> = None;
+    // Byte offset of the first character that can make the text non-NFC.
+    let mut nfc_from = usize::MAX;
+    // The last non-ASCII character, where it ended, and its lead bits.
+    let mut last_c = '\0';
+    let mut last_end = usize::MAX;
+    let mut last_lead = 0u8;
     while i < n {
-        // Skip ASCII, eight bytes at a time.
+        // Skip ASCII, eight bytes at a time, up to the first byte that is
+        // non-ASCII or a control (the lowest flagged byte of a word is
+        // exact; borrows only spill upwards).
         while i + 8 <= n {
             let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
-            if x & HIGH != 0 || (x.wrapping_sub(LOW) & !x & HIGH) != 0 || has_del(x) {
+            let y = x ^ 0x7f7f_7f7f_7f7f_7f7f;
+            let flagged = (x | (x.wrapping_sub(LOW) & !x) | (y.wrapping_sub(0x0101_0101_0101_0101) & !y)) & HIGH;
+            if flagged != 0 {
+                i += (flagged.trailing_zeros() / 8) as usize;
                 break;
             }
             i += 8;
@@ -281,39 +299,94 @@ fn is_clean(text: &str, opts: &Options) -> bool {
             i += 1;
             continue;
         }
-        let c = text[i..].chars().next().unwrap_or('\0');
-        let w = c.len_utf8();
-        match c {
-            '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' => return false,
-            '”' if opts.typography => {
-                let before = last.filter(|l| l.1 == i).map(|l| l.0).or_else(|| (i > 0).then(|| bytes[i - 1] as char));
-                let after = text[i + w..].chars().next();
-                if before.is_some_and(|x| x.is_alphabetic()) && after.is_some_and(|x| x.is_alphabetic()) {
-                    return false;
+        let (c, w) = decode_at(bytes, i);
+        let u = c as u32;
+        let f = if u < FAST_TABLE_END { tab[(u - 0x80) as usize] } else { slow_flags(c) };
+        if f.special {
+            match c {
+                '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' => return false,
+                '”' if opts.typography => {
+                    let before = if last_end == i { Some(last_c) } else { (i > 0).then(|| bytes[i - 1] as char) };
+                    let after = text[i + w..].chars().next();
+                    if before.is_some_and(|x| x.is_alphabetic()) && after.is_some_and(|x| x.is_alphabetic()) {
+                        return false;
+                    }
                 }
-            }
-            '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟' if opts.uncurl_quotes => return false,
-            '\u{fb00}'..='\u{fb06}' if opts.fix_ligatures => return false,
-            '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' if opts.fix_width => return false,
-            _ => {}
-        }
-        if opts.mojibake {
-            if let Some((p, end)) = last {
-                if end == i && codec::suspicious_pair(p, c) {
-                    return false;
-                }
-            }
-            if c == 'Ã' && bytes.get(i + w) == Some(&b' ') {
-                return false;
+                '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟' if opts.uncurl_quotes => return false,
+                '\u{fb00}'..='\u{fb06}' if opts.fix_ligatures => return false,
+                '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' if opts.fix_width => return false,
+                'Ã' if opts.mojibake && bytes.get(i + w) == Some(&b' ') => return false,
+                _ => {}
             }
         }
-        if !need_nfc_check && maybe_not_nfc(c) {
-            need_nfc_check = true;
+        if opts.mojibake && last_end == i && last_lead & f.cont != 0 {
+            return false;
         }
-        last = Some((c, i + w));
+        if f.nfc && nfc_from == usize::MAX {
+            nfc_from = i;
+        }
+        last_c = c;
+        last_end = i + w;
+        last_lead = f.lead;
         i += w;
     }
-    !need_nfc_check || is_nfc_quick(text.chars()) == IsNormalized::Yes
+    nfc_from == usize::MAX || is_nfc_quick(text[nfc_from..].chars()) == IsNormalized::Yes
+}
+
+/// The character starting at byte `i` of valid UTF-8 (a non-ASCII lead
+/// byte), and its length.
+#[inline(always)]
+fn decode_at(bytes: &[u8], i: usize) -> (char, usize) {
+    let b0 = u32::from(bytes[i]);
+    let cont = |k: usize| u32::from(bytes[i + k] & 0x3f);
+    let (u, w) = if b0 < 0xE0 {
+        (((b0 & 0x1f) << 6) | cont(1), 2)
+    } else if b0 < 0xF0 {
+        (((b0 & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3)
+    } else {
+        (((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4)
+    };
+    // `bytes` comes from a `str`, so this is a valid scalar value.
+    (char::from_u32(u).unwrap_or('\u{fffd}'), w)
+}
+
+/// What the fast path needs to know of a non-ASCII character.
+#[derive(Clone, Copy, Default)]
+struct FastFlags {
+    /// Code pages (bit per [`codec::CODECS`] entry) in which it is a UTF-8
+    /// lead byte.
+    lead: u8,
+    /// Code pages in which it is a UTF-8 continuation byte.
+    cont: u8,
+    /// Look closer: C1 controls, BOM, U+FFFD, quotes, ligatures, full-width
+    /// forms, `Ã`.
+    special: bool,
+    /// Can make text non-NFC ([`maybe_not_nfc`]).
+    nfc: bool,
+}
+
+/// The flag table covers U+0080 up to here (Latin, Greek, Cyrillic, Arabic,
+/// Indic, punctuation, symbols, kana).
+const FAST_TABLE_END: u32 = 0x3100;
+
+fn slow_flags(c: char) -> FastFlags {
+    // CJK ideographs and Hangul syllables: nothing to look at.
+    if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3) {
+        return FastFlags::default();
+    }
+    let (lead, cont) = codec::entry(c).map_or((0, 0), |e| (e.lead, e.cont));
+    let special = matches!(c,
+        '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' | '”' | '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟'
+        | '\u{fb00}'..='\u{fb06}' | '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' | 'Ã');
+    let nfc = maybe_not_nfc(c)
+        || unicode_normalization::char::canonical_combining_class(c) != 0
+        || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes;
+    FastFlags { lead, cont, special, nfc }
+}
+
+fn fast_table() -> &'static [FastFlags] {
+    static T: std::sync::OnceLock<Vec<FastFlags>> = std::sync::OnceLock::new();
+    T.get_or_init(|| (0x80..FAST_TABLE_END).map(|u| slow_flags(char::from_u32(u).unwrap_or('\0'))).collect())
 }
 
 /// Prebuilt searchers for ". .", "  " and " ,".
@@ -325,12 +398,14 @@ fn finder(i: usize) -> &'static memchr::memmem::Finder<'static> {
 }
 
 /// Whether a word of ASCII bytes holds a DEL (0x7F).
+#[cfg(test)]
 #[inline]
 fn has_del(x: u64) -> bool {
     let y = x ^ 0x7f7f_7f7f_7f7f_7f7f;
     (y.wrapping_sub(0x0101_0101_0101_0101) & !y & HIGH_BITS) != 0
 }
 
+#[cfg(test)]
 const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// Characters that can make text non-NFC: combining marks, Hangul jamo and
@@ -345,53 +420,48 @@ fn maybe_not_nfc(c: char) -> bool {
                 | 0xF900..=0xFAFF | 0xFB1D..=0xFB4E | 0x1D15E..=0x1D1C0 | 0x2F800..=0x2FA1D))
 }
 
-/// An `&` followed by something that could be an entity (`&name;`, `&#…;`).
-fn has_entity(bytes: &[u8]) -> bool {
-    for i in memchr::memchr_iter(b'&', bytes) {
-        let rest = &bytes[i + 1..bytes.len().min(i + 34)];
-        let Some(&first) = rest.first() else { continue };
-        if !(first == b'#' || first.is_ascii_alphabetic()) {
-            continue;
-        }
-        if let Some(j) = rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'#')) {
-            if rest[j] == b';' {
+/// An `&` at `i` followed by something that could be an entity (`&name;`,
+/// `&#…;`).
+#[inline]
+fn entity_at(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i + 1..bytes.len().min(i + 34)];
+    let Some(&first) = rest.first() else { return false };
+    if !(first == b'#' || first.is_ascii_alphabetic()) {
+        return false;
+    }
+    match rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'#')) {
+        Some(j) => rest[j] == b';',
+        None => false,
+    }
+}
+
+/// A `?` at `i` that might not be a real question mark: doubled, glued
+/// before a letter or digit, or after a blank. A single `?` closing a word
+/// before a space, the end or punctuation reads as a question and is left
+/// alone.
+#[inline]
+fn suspect_qmark_at(bytes: &[u8], i: usize) -> bool {
+    let next = bytes.get(i + 1).copied();
+    let prev = if i > 0 { Some(bytes[i - 1]) } else { None };
+    if next == Some(b'?') || prev == Some(b'?') {
+        return true;
+    }
+    match next {
+        None => {}
+        Some(n) if n.is_ascii_alphanumeric() => return true,
+        Some(n) if n >= 0x80 => {
+            // A quote, ellipsis or (narrow) no-break space after a
+            // question mark: still a question.
+            let rest = &bytes[i + 1..bytes.len().min(i + 4)];
+            let quote = matches!(rest, [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D | 0xA6 | 0xAF, ..])
+                || matches!(rest, [0xC2, 0xA0 | 0xAB | 0xBB, ..]);
+            if !quote {
                 return true;
             }
         }
+        _ => {}
     }
-    false
-}
-
-/// A `?` that might not be a real question mark: doubled, glued before a
-/// letter or digit, or after a blank. A single `?` closing a word before a
-/// space, the end or punctuation reads as a question and is left alone.
-fn has_suspect_qmark(bytes: &[u8]) -> bool {
-    for i in memchr::memchr_iter(b'?', bytes) {
-        let next = bytes.get(i + 1).copied();
-        let prev = if i > 0 { Some(bytes[i - 1]) } else { None };
-        if next == Some(b'?') || prev == Some(b'?') {
-            return true;
-        }
-        match next {
-            None => {}
-            Some(n) if n.is_ascii_alphanumeric() => return true,
-            Some(n) if n >= 0x80 => {
-                // A quote, ellipsis or (narrow) no-break space after a
-                // question mark: still a question.
-                let rest = &bytes[i + 1..bytes.len().min(i + 4)];
-                let quote = matches!(rest, [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D | 0xA6 | 0xAF, ..])
-                    || matches!(rest, [0xC2, 0xA0 | 0xAB | 0xBB, ..]);
-                if !quote {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-        if prev.is_none_or(|p| p == b' ' || p == b'\n' || p == b'\t') {
-            return true;
-        }
-    }
-    false
+    prev.is_none_or(|p| p == b' ' || p == b'\n' || p == b'\t')
 }
 
 fn step<'a>(s: Cow<'a, str>, fix: Fix, changes: &mut Vec<Change>, f: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
@@ -440,19 +510,30 @@ fn apply_lost(s: &str, edits: Vec<lost::Edit>) -> (String, Vec<Change>) {
     (out, changes)
 }
 
-/// A before/after pair cut down to the changed region with a little context.
+/// A before/after pair cut down to the changed region with a little context
+/// (12 characters each side). Works on bytes: the common prefix and suffix
+/// are backed off to character boundaries, which are the same in both
+/// strings because the bytes around them are.
 fn excerpt(fix: Fix, a: &str, b: &str) -> Change {
-    let ac: Vec<char> = a.chars().collect();
-    let bc: Vec<char> = b.chars().collect();
-    let pre = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
-    let max_suf = ac.len().min(bc.len()) - pre;
-    let suf = ac.iter().rev().zip(bc.iter().rev()).take_while(|(x, y)| x == y).count().min(max_suf);
-    let cut = |s: &[char]| -> String {
-        let start = pre.saturating_sub(12);
-        let end = (s.len() - suf + 12).min(s.len());
-        s[start..end].iter().collect()
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    let mut pre = ab.iter().zip(bb).take_while(|(x, y)| x == y).count();
+    while !a.is_char_boundary(pre) {
+        pre -= 1;
+    }
+    // The common suffix of what follows the prefix (so it never overlaps
+    // it), starting at a character boundary.
+    let (ar, br) = (&ab[pre..], &bb[pre..]);
+    let mut suf = ar.iter().rev().zip(br.iter().rev()).take_while(|(x, y)| x == y).count();
+    while !a.is_char_boundary(a.len() - suf) {
+        suf -= 1;
+    }
+    let cut = |s: &str| -> String {
+        let start = s[..pre].char_indices().rev().nth(11).map_or(0, |(i, _)| i);
+        let tail = &s[s.len() - suf..];
+        let end = tail.char_indices().nth(12).map_or(s.len(), |(i, _)| s.len() - suf + i);
+        s[start..end].to_string()
     };
-    Change { fix, before: cut(&ac), after: cut(&bc) }
+    Change { fix, before: cut(a), after: cut(b) }
 }
 
 /// C0 controls other than tab and line breaks, DEL, and byte-order marks.
@@ -464,10 +545,53 @@ fn is_control(c: char) -> bool {
 }
 
 fn strip_controls(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_control) {
+    if !has_control(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().filter(|&c| !is_control(c)).collect())
+}
+
+/// Whether the UTF-8 `bytes` hold an [`is_control`] character: a C0 byte
+/// other than tab and line breaks, DEL, a C1 control (`C2 80`–`C2 9F`) or a
+/// BOM (`EF BB BF`).
+fn has_control(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        0..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|&n| (0x80..0xa0).contains(&n)),
+        0xef => bytes.get(i + 1..i + 3) == Some(&[0xbb, 0xbf][..]),
+        _ => false,
+    })
+}
+
+/// Whether `text` is NFC by the quick check (`Yes`), which only needs to
+/// start at the first character that can make text non-NFC: every
+/// character before it is a starter that is NFC on its own.
+fn nfc_quick_yes(text: &str) -> bool {
+    let tab = fast_table();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            // Skip ASCII, then eight bytes at a time.
+            i += 1;
+            while i + 8 <= bytes.len() {
+                let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+                if x & 0x8080_8080_8080_8080 != 0 {
+                    break;
+                }
+                i += 8;
+            }
+            continue;
+        }
+        let (c, w) = decode_at(bytes, i);
+        let u = c as u32;
+        let f = if u < FAST_TABLE_END { tab[(u - 0x80) as usize] } else { slow_flags(c) };
+        if f.nfc {
+            return is_nfc_quick(text[i..].chars()) == IsNormalized::Yes;
+        }
+        i += w;
+    }
+    true
 }
 
 #[cfg(test)]

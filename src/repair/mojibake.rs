@@ -23,6 +23,7 @@
 //! a plain space where a no-break space byte was) are accepted inside a span
 //! that is already proven to be mojibake.
 
+use super::charclass::CharClass;
 use super::charclass::{is_common_punct, is_quote, rarity, script, Script, SCRIPTS};
 use super::codec::{self, cp1252_for_c1, is_cont, lead_len, Entry, CODECS};
 
@@ -79,7 +80,7 @@ pub(crate) fn fix(text: &str) -> Option<String> {
     let mut cur: Option<String> = None;
     for _ in 0..MAX_ROUNDS {
         let src = cur.as_deref().unwrap_or(text);
-        if !may_have_mojibake(src) {
+        if !may_have_mojibake(src) || !may_decode(src) {
             break;
         }
         match fix_round(src) {
@@ -88,6 +89,42 @@ pub(crate) fn fix(text: &str) -> Option<String> {
         }
     }
     cur
+}
+
+/// Whether [`fix_round`] could change anything: a C1 control (always
+/// mapped), or somewhere a lead byte followed by the continuation bytes (or
+/// stand-ins for lost bytes) it needs under one code page — the condition
+/// of [`group_codecs`] over the whole text, without spans, so it holds
+/// whenever it holds in some span.
+fn may_decode(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let mut rest = text[i..].chars();
+        let c = rest.next().unwrap_or('\0');
+        i += c.len_utf8();
+        if ('\u{80}'..'\u{a0}').contains(&c) {
+            return true;
+        }
+        let Some(e) = codec::entry(c) else { continue };
+        let mut cand = e.lead;
+        while cand != 0 {
+            let k = cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            let Some(n) = lead_len(e.row[k]) else { continue };
+            let ok = rest.clone().take(n).filter(|&d| {
+                matches!(d, ' ' | '?' | '\u{fffd}') || codec::entry(d).is_some_and(|x| x.cont & (1 << k) != 0)
+            });
+            if ok.count() == n {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// A byte sequence that decodes as UTF-8: source characters
@@ -218,8 +255,10 @@ enum Plan {
 /// enough.
 fn best_plan(t: &Text, s: usize, e: usize, relaxed: Option<usize>) -> Plan {
     let chars = t.chars;
-    // Cheap exit: nothing in the span could start a sequence.
-    let leads = t.rows[s..e].iter().fold(0u8, |m, r| m | r.lead);
+    // Cheap exit: nothing in the span could start a sequence. `leads` has
+    // the code pages under which some group could form (see
+    // [`group_codecs`]); under the others `parse` finds no group at all.
+    let leads = group_codecs(t, s, e);
     if leads == 0 {
         return Plan::Nothing;
     }
@@ -285,6 +324,35 @@ fn best_plan(t: &Text, s: usize, e: usize, relaxed: Option<usize>) -> Plan {
     } else {
         Plan::Decode(out, k)
     }
+}
+
+/// The code pages (bit per [`CODECS`] entry) under which [`try_group`]
+/// could find a group somewhere in `chars[s..e]`: a lead byte followed,
+/// inside the span, by as many characters as the sequence needs, each a
+/// continuation byte of the same code page or a stand-in for a lost byte
+/// (space, `?`, U+FFFD). A necessary condition only: `try_group` checks
+/// more.
+fn group_codecs(t: &Text, s: usize, e: usize) -> u8 {
+    let mut mask = 0u8;
+    for i in s..e {
+        let r = &t.rows[i];
+        let mut cand = r.lead & !mask;
+        while cand != 0 {
+            let k = cand.trailing_zeros() as usize;
+            cand &= cand - 1;
+            let Some(n) = lead_len(r.row[k]) else { continue };
+            let ok = (1..=n).all(|j| {
+                i + j < e && {
+                    let d = t.chars[i + j];
+                    matches!(d, ' ' | '?' | '\u{fffd}') || !d.is_ascii() && t.rows[i + j].cont & (1 << k) != 0
+                }
+            });
+            if ok {
+                mask |= 1 << k;
+            }
+        }
+    }
+    mask
 }
 
 /// A lossy group accepted without other mojibake in its span: "voilÃ le"
@@ -360,7 +428,7 @@ fn parse(t: &Text, s: usize, e: usize, k: usize) -> Parse {
                     let between = groups.iter().any(|h| h.end <= l) && groups.iter().any(|h| h.start > l);
                     let inner = l > run_start && l + 1 < run_end;
                     (between && inner && groups.iter().any(|h| h.start > l && h.start < run_end))
-                        || !(is_common_punct(c) || c.is_alphabetic() || (c as u32) < 0xA0)
+                        || !(is_common_punct(c) || c.is_alpha() || (c as u32) < 0xA0)
                 }
             });
             if bad {
@@ -433,7 +501,7 @@ fn leftover_weight(c: char) -> f32 {
     let u = c as u32;
     if (0x80..0xA0).contains(&u) {
         0.0
-    } else if c.is_alphabetic() {
+    } else if c.is_alpha() {
         0.5
     } else if is_common_punct(c) {
         2.0
@@ -458,7 +526,14 @@ const WILD: u8 = 0;
 /// bytes) from `chars[i..e]` under code page `k`.
 fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<Group> {
     let chars = t.chars;
-    let mut bytes = vec![b];
+    // At most a lead and three continuation bytes.
+    let mut buf = [0u8; 4];
+    buf[0] = b;
+    let mut len = 1;
+    let mut push = |x: u8| {
+        buf[len] = x;
+        len += 1;
+    };
     let mut lossy = false;
     let mut wild = false;
     let mut spaces = 0;
@@ -467,13 +542,13 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
         if d == ' ' {
             // A no-break space (byte A0) that became a plain space.
             spaces += 1;
-            bytes.push(0xA0);
+            push(0xA0);
             lossy = true;
         } else if d == '?' || d == '\u{fffd}' {
-            if j == 1 && d == '?' && n == 1 && !chars[i].is_alphabetic() {
+            if j == 1 && d == '?' && n == 1 && !chars[i].is_alpha() {
                 return None;
             }
-            bytes.push(WILD);
+            push(WILD);
             lossy = true;
             wild = true;
         } else if d.is_ascii() {
@@ -483,9 +558,10 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
             if !is_cont(bb) {
                 return None;
             }
-            bytes.push(bb);
+            push(bb);
         }
     }
+    let bytes = &buf[..len];
     if spaces > 1 || (wild && spaces > 0) {
         return None;
     }
@@ -504,11 +580,11 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
             penalty: 0.0,
         });
     }
-    let decoded = match std::str::from_utf8(&bytes) {
+    let decoded = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
             // CESU-8: a surrogate pair as two 3-byte sequences.
-            let hi = surrogate_of(&bytes).filter(|u| (0xD800..0xDC00).contains(u))?;
+            let hi = surrogate_of(bytes).filter(|u| (0xD800..0xDC00).contains(u))?;
             let mut lo_bytes = Vec::with_capacity(3);
             for j in 0..3 {
                 if i + 3 + j >= e {
@@ -532,8 +608,8 @@ fn try_group(t: &Text, i: usize, e: usize, k: usize, b: u8, n: usize) -> Option<
     // letter after it is the end of the same word ("Ã s" → "às").
     if lossy && out == "à" {
         let next = chars.get(i + n + 1).copied();
-        let single = next.is_some_and(|c| c.is_alphabetic())
-            && chars.get(i + n + 2).is_none_or(|c| !c.is_alphabetic() && *c != '’' && *c != '\'');
+        let single = next.is_some_and(|c| c.is_alpha())
+            && chars.get(i + n + 2).is_none_or(|c| !c.is_alpha() && *c != '’' && *c != '\'');
         if next != Some(' ') && !single {
             out.push(' ');
         }
@@ -548,8 +624,8 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, script
     let src = &chars[g.start..g.end];
     let p = (g.start > s).then(|| chars[g.start - 1]);
     let q = (g.end < e).then(|| chars[g.end]);
-    let p_letter = p.is_some_and(|c| c.is_alphabetic());
-    let q_letter = q.is_some_and(|c| c.is_alphabetic());
+    let p_letter = p.is_some_and(|c| c.is_alpha());
+    let q_letter = q.is_some_and(|c| c.is_alpha());
     let in_word = p_letter && q_letter;
     if g.lossy {
         // Only the continuation characters that survived count.
@@ -562,7 +638,7 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, script
         ev += oddness(d, in_word, q_letter);
     }
     let lead = src[0];
-    if !lead.is_alphabetic() && (p_letter || q_letter || p.is_some_and(|c| !c.is_ascii())) {
+    if !lead.is_alpha() && (p_letter || q_letter || p.is_some_and(|c| !c.is_ascii())) {
         ev += 0.7;
     }
     if p_letter {
@@ -579,7 +655,7 @@ fn weigh(chars: &[char], s: usize, e: usize, groups: &[Group], gi: usize, script
     }
     // "Â" before a Latin-1 symbol or no-break space is the mojibake of that
     // symbol; real text has "Â" only inside upper-case words.
-    if lead == 'Â' && src.len() == 2 && !src[1].is_alphabetic() {
+    if lead == 'Â' && src.len() == 2 && !src[1].is_alpha() {
         ev += 1.0;
     }
     // What it decodes to.
@@ -671,7 +747,7 @@ fn oddness(d: char, in_word: bool, before_letter: bool) -> f32 {
             }
         }
         'œ' | 'Œ' | 'š' | 'Š' | 'ž' | 'Ž' | 'Ÿ' | 'ƒ' => 0.6,
-        _ if d.is_alphabetic() => 0.3,
+        _ if d.is_alpha() => 0.3,
         _ => 0.7,
     }
 }

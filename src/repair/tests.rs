@@ -240,6 +240,126 @@ fn lexicon_merge_order_does_not_matter() {
 
 // ---- Properties ----
 
+/// Texts that exercise every branch of the fast path.
+const FAST_PATH_ALPHABET: &str = "[a-zA-Z0-9 ,.;:!?'&#\n\t\u{1}\u{7f}éèàüöäßñçÃÂ©®€™–—“”’‘„«»¿¡\u{a0}\u{fffd}\u{feff}\u{85}\u{94}ÐÑĄąężшя\u{301}\u{308}\u{64b}\u{3099}\u{1100}\u{fb01}\u{ff21}\u{2126}가中が]{0,40}";
+
+/// What the fast path and the NFC step rely on: a character without the
+/// `nfc` flag is a starter that passes the NFC quick check alone.
+#[test]
+fn nfc_flags_cover_every_non_starter_and_quick_check_failure() {
+    use unicode_normalization::char::canonical_combining_class;
+    for u in 0x80..0x110000u32 {
+        let Some(c) = char::from_u32(u) else { continue };
+        let f = if u < FAST_TABLE_END { fast_table()[(u - 0x80) as usize] } else { slow_flags(c) };
+        if f.nfc {
+            continue;
+        }
+        assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+        assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+    }
+}
+
+#[test]
+fn control_scan_matches_is_control() {
+    for u in (0..0x800u32).chain([0xfeff, 0xfffd, 0xfefe, 0xffbf]) {
+        let Some(c) = char::from_u32(u) else { continue };
+        let s = format!("a{c}b");
+        assert_eq!(has_control(s.as_bytes()), is_control(c), "{c:?}");
+    }
+}
+
+/// The excerpt as it was computed before, over vectors of characters.
+fn excerpt_reference(fix: Fix, a: &str, b: &str) -> Change {
+    let ac: Vec<char> = a.chars().collect();
+    let bc: Vec<char> = b.chars().collect();
+    let pre = ac.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    let max_suf = ac.len().min(bc.len()) - pre;
+    let suf = ac.iter().rev().zip(bc.iter().rev()).take_while(|(x, y)| x == y).count().min(max_suf);
+    let cut = |s: &[char]| -> String {
+        let start = pre.saturating_sub(12);
+        let end = (s.len() - suf + 12).min(s.len());
+        s[start..end].iter().collect()
+    };
+    Change { fix, before: cut(&ac), after: cut(&bc) }
+}
+
+#[test]
+fn excerpt_matches_reference_on_tests() {
+    for (a, b) in [
+        ("", ""),
+        ("abc", "abc"),
+        ("Le cafÃ© est prÃªt, la crème brûlée aussi.", "Le café est prêt, la crème brûlée aussi."),
+        ("é", "è"),
+        ("aaé", "aaè"),
+        ("x caf? y and a long tail of words here", "x café y and a long tail of words here"),
+        ("ab", "abab"),
+        ("€€€", "€€"),
+        ("ñ∆∆∆∆∆∆∆∆∆∆∆∆∆∆∆ñ", "ñ∆∆∆∆∆∆∆∆∆∆∆∆∆∆ñ"),
+    ] {
+        assert_eq!(excerpt(Fix::Mojibake, a, b), excerpt_reference(Fix::Mojibake, a, b), "{a:?} {b:?}");
+        assert_eq!(excerpt(Fix::Mojibake, b, a), excerpt_reference(Fix::Mojibake, b, a), "{b:?} {a:?}");
+    }
+}
+
+#[test]
+fn fast_path_matches_reference_on_tests() {
+    let opts_all = Options {
+        uncurl_quotes: true,
+        fix_ligatures: true,
+        fix_width: true,
+        loose_punctuation: true,
+        ..Options::default()
+    };
+    for s in [
+        "",
+        "caf?",
+        "a ? b",
+        "x &amp; y",
+        "R&D; x",
+        "NÃO",
+        "Ã ",
+        "cafÃ©",
+        "e\u{301}",
+        "é",
+        "a”b",
+        "“a”",
+        "ŁÃ¸",
+        "가\u{1100}",
+        "ﬁ",
+        "Ａ",
+    ] {
+        for o in [Options::default(), opts_all.clone()] {
+            assert_eq!(is_clean(s, &o), reference::is_clean(s, &o), "{s:?}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The single-pass fast path decides as the reference one does.
+    #[test]
+    fn fast_path_matches_reference(s in FAST_PATH_ALPHABET, flags in 0u8..64) {
+        let o = Options {
+            entities: flags & 1 != 0,
+            lost_chars: flags & 2 != 0,
+            typography: flags & 4 != 0,
+            uncurl_quotes: flags & 8 != 0,
+            fix_ligatures: flags & 16 != 0,
+            fix_width: flags & 32 != 0,
+            ..Options::default()
+        };
+        prop_assert_eq!(is_clean(&s, &o), reference::is_clean(&s, &o));
+        prop_assert_eq!(is_clean(&s, &Options::default()), reference::is_clean(&s, &Options::default()));
+    }
+
+    /// The byte-based excerpt cuts what the character-based one did.
+    #[test]
+    fn excerpt_matches_reference(a in "[abé€∆ ]{0,30}", b in "[abé€∆ ]{0,30}") {
+        prop_assert_eq!(excerpt(Fix::Nfc, &a, &b), excerpt_reference(Fix::Nfc, &a, &b));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -259,5 +379,144 @@ proptest! {
         let (t, c) = repair(&s, &[&l], &Options::default());
         prop_assert!(c.is_empty());
         prop_assert_eq!(t.as_ref(), s.as_str());
+    }
+}
+
+/// The fast-path test as it was before the single-pass rewrite, kept to
+/// check that the rewrite takes the same decisions.
+mod reference {
+    use crate::repair::Options;
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+
+    /// The fast path: nothing any enabled step could act on. One pass over the
+    /// bytes: ASCII is skipped eight bytes at a time (checking for control
+    /// bytes on the way), and only non-ASCII characters are decoded and looked
+    /// up.
+    pub(super) fn is_clean(text: &str, opts: &Options) -> bool {
+        let bytes = text.as_bytes();
+        if opts.entities && has_entity(bytes) {
+            return false;
+        }
+        if opts.lost_chars && has_suspect_qmark(bytes) {
+            return false;
+        }
+        if opts.typography && crate::repair::finder(0).find(bytes).is_some() {
+            return false;
+        }
+        if opts.loose_punctuation
+            && (crate::repair::finder(1).find(bytes).is_some() || crate::repair::finder(2).find(bytes).is_some())
+        {
+            return false;
+        }
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        const LOW: u64 = 0x2020_2020_2020_2020;
+        let n = bytes.len();
+        let mut i = 0;
+        let mut need_nfc_check = false;
+        // The last non-ASCII character and where it ended.
+        let mut last: Option<(char, usize)> = None;
+        while i < n {
+            // Skip ASCII, eight bytes at a time.
+            while i + 8 <= n {
+                let x = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+                if x & HIGH != 0 || (x.wrapping_sub(LOW) & !x & HIGH) != 0 || crate::repair::has_del(x) {
+                    break;
+                }
+                i += 8;
+            }
+            if i >= n {
+                break;
+            }
+            let b = bytes[i];
+            if b < 0x80 {
+                if opts.controls && (b < 0x20 && b != b'\n' && b != b'\t' && b != b'\r' || b == 0x7f) {
+                    return false;
+                }
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().unwrap_or('\0');
+            let w = c.len_utf8();
+            match c {
+                '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' => return false,
+                '”' if opts.typography => {
+                    let before =
+                        last.filter(|l| l.1 == i).map(|l| l.0).or_else(|| (i > 0).then(|| bytes[i - 1] as char));
+                    let after = text[i + w..].chars().next();
+                    if before.is_some_and(|x| x.is_alphabetic()) && after.is_some_and(|x| x.is_alphabetic()) {
+                        return false;
+                    }
+                }
+                '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟' if opts.uncurl_quotes => return false,
+                '\u{fb00}'..='\u{fb06}' if opts.fix_ligatures => return false,
+                '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' if opts.fix_width => return false,
+                _ => {}
+            }
+            if opts.mojibake {
+                if let Some((p, end)) = last {
+                    if end == i && crate::repair::codec::suspicious_pair(p, c) {
+                        return false;
+                    }
+                }
+                if c == 'Ã' && bytes.get(i + w) == Some(&b' ') {
+                    return false;
+                }
+            }
+            if !need_nfc_check && crate::repair::maybe_not_nfc(c) {
+                need_nfc_check = true;
+            }
+            last = Some((c, i + w));
+            i += w;
+        }
+        !need_nfc_check || is_nfc_quick(text.chars()) == IsNormalized::Yes
+    }
+
+    /// An `&` followed by something that could be an entity (`&name;`, `&#…;`).
+    fn has_entity(bytes: &[u8]) -> bool {
+        for i in memchr::memchr_iter(b'&', bytes) {
+            let rest = &bytes[i + 1..bytes.len().min(i + 34)];
+            let Some(&first) = rest.first() else { continue };
+            if !(first == b'#' || first.is_ascii_alphabetic()) {
+                continue;
+            }
+            if let Some(j) = rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'#')) {
+                if rest[j] == b';' {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// A `?` that might not be a real question mark: doubled, glued before a
+    /// letter or digit, or after a blank. A single `?` closing a word before a
+    /// space, the end or punctuation reads as a question and is left alone.
+    fn has_suspect_qmark(bytes: &[u8]) -> bool {
+        for i in memchr::memchr_iter(b'?', bytes) {
+            let next = bytes.get(i + 1).copied();
+            let prev = if i > 0 { Some(bytes[i - 1]) } else { None };
+            if next == Some(b'?') || prev == Some(b'?') {
+                return true;
+            }
+            match next {
+                None => {}
+                Some(n) if n.is_ascii_alphanumeric() => return true,
+                Some(n) if n >= 0x80 => {
+                    // A quote, ellipsis or (narrow) no-break space after a
+                    // question mark: still a question.
+                    let rest = &bytes[i + 1..bytes.len().min(i + 4)];
+                    let quote = matches!(rest, [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D | 0xA6 | 0xAF, ..])
+                        || matches!(rest, [0xC2, 0xA0 | 0xAB | 0xBB, ..]);
+                    if !quote {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+            if prev.is_none_or(|p| p == b' ' || p == b'\n' || p == b'\t') {
+                return true;
+            }
+        }
+        false
     }
 }

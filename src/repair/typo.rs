@@ -7,28 +7,28 @@
 //! before a comma and doubled spaces do occur in real text (in names, lists,
 //! ASCII art), so those two are behind [`super::Options::loose_punctuation`].
 
+use super::charclass::CharClass;
 use std::borrow::Cow;
 
 /// ". .Word" → ". Word", and a space after a closing `”` glued to the next
 /// word ("problems”he added" → "problems” he added"), when an opening `“`
 /// precedes it and both neighbours are letters of a cased script.
 pub(crate) fn fix_debris(s: &str) -> Cow<'_, str> {
-    if !s.contains(". .") && !s.contains('”') {
+    if !debris_candidate(s) {
         return Cow::Borrowed(s);
     }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 4);
     let mut changed = false;
     let mut i = 0;
-    let cased = |c: char| c.is_lowercase() || c.is_uppercase();
     while i < chars.len() {
         let c = chars[i];
         if c == '.'
             && i > 0
-            && chars[i - 1].is_alphabetic()
+            && chars[i - 1].is_alpha()
             && chars.get(i + 1) == Some(&' ')
             && chars.get(i + 2) == Some(&'.')
-            && chars.get(i + 3).is_some_and(|n| n.is_alphabetic())
+            && chars.get(i + 3).is_some_and(|n| n.is_alpha())
         {
             out.push_str(". ");
             i += 3;
@@ -56,6 +56,37 @@ pub(crate) fn fix_debris(s: &str) -> Cow<'_, str> {
     }
 }
 
+fn cased(c: char) -> bool {
+    c.is_lowercase() || c.is_uppercase()
+}
+
+/// Whether [`fix_debris`] has anything to look at: ". ." between letters,
+/// or `”` between cased letters (the opening quote it also needs is checked
+/// there).
+fn debris_candidate(s: &str) -> bool {
+    let b = s.as_bytes();
+    let around = |i: usize, len: usize| (s[..i].chars().next_back(), s[i + len..].chars().next());
+    let mut pos = 0;
+    while let Some(j) = memchr::memmem::find(&b[pos..], b". .") {
+        let i = pos + j;
+        let (p, n) = around(i, 3);
+        if p.is_some_and(|c| c.is_alpha()) && n.is_some_and(|c| c.is_alpha()) {
+            return true;
+        }
+        pos = i + 1;
+    }
+    let mut pos = 0;
+    while let Some(j) = memchr::memmem::find(&b[pos..], "”".as_bytes()) {
+        let i = pos + j;
+        let (p, n) = around(i, 3);
+        if p.is_some_and(cased) && n.is_some_and(cased) {
+            return true;
+        }
+        pos = i + 3;
+    }
+    false
+}
+
 /// " ," → "," after a word, and runs of spaces → one space (opt-in).
 pub(crate) fn fix_loose(s: &str) -> Cow<'_, str> {
     if !s.contains(" ,") && !s.contains("  ") {
@@ -69,7 +100,7 @@ pub(crate) fn fix_loose(s: &str) -> Cow<'_, str> {
             if next == Some(&' ') {
                 continue;
             }
-            if next == Some(&',') && out.chars().last().is_some_and(|p: char| p.is_alphanumeric()) {
+            if next == Some(&',') && out.chars().last().is_some_and(|p: char| p.is_alnum()) {
                 continue;
             }
         }
