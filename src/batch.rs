@@ -436,6 +436,16 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
         .build()
         .map_err(|e| UsageError(format!("cannot start worker threads: {e}")))?;
     stats.jobs = pool.current_num_threads();
+    // Compile the vocabularies and load the models (about 0.1 s) on one
+    // worker while the others start the first pass, instead of every worker
+    // waiting for the first document to do it.
+    if cfg.clean.extract && !units.is_empty() {
+        pool.spawn(|| {
+            crate::vocab::Vocab::get();
+            crate::model::Model::get(true);
+            crate::model::Model::get(false);
+        });
+    }
     let mut rejected = match &cfg.rejected {
         Some(p) => match AtomicFile::create(p) {
             Ok(f) => Some(f),
