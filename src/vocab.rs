@@ -543,6 +543,14 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_rule_is_named_by_file_and_line() {
+        let e = Vocab::from_files(&[("phrases/byline/en.txt", "= by admin\n/ ^by (\\w+\n")]).err().unwrap();
+        assert!(e.starts_with("phrases/byline/en.txt:2:"), "{e}");
+        let e = Vocab::from_files(&[("phrases/byline/en.txt", "# c\n? nothing\n")]).err().unwrap();
+        assert!(e.starts_with("phrases/byline/en.txt:2:"), "{e}");
+    }
+
+    #[test]
     fn phrases_match_whole_words_only() {
         let v = vocab(&[("phrases/share/en.txt", "= share\n~ tweet\n")]);
         assert!(v.hits("Shares").is_empty());
