@@ -617,9 +617,10 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
             l.learn(text);
         }
     };
-    let learn_bytes_into = |l: &mut Lexicon, bytes: Vec<u8>, hint: Option<&str>| {
-        let Ok(bytes) = crate::input::decompress_if_needed(bytes, cfg.clean.max_bytes) else { return };
-        if let Ok(d) = crate::input::decode_with_hint(&bytes, cfg.clean.format, cfg.clean.charset.as_deref(), hint) {
+    // Bytes as pass 2 sees them: files already decompressed by
+    // `read_unit`, WARC payloads after their `Content-Encoding`.
+    let learn_bytes_into = |l: &mut Lexicon, bytes: &[u8], hint: Option<&str>| {
+        if let Ok(d) = crate::input::decode_with_hint(bytes, cfg.clean.format, cfg.clean.charset.as_deref(), hint) {
             learn_into(l, &d.text);
         }
     };
@@ -648,7 +649,11 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
                                     }
                                 }
                             }
-                            RecData::Warc(Ok(d)) => learn_bytes_into(&mut l, d.payload, d.charset.as_deref()),
+                            RecData::Warc(Ok(d)) => {
+                                if let Ok(b) = crate::input::decompress_if_needed(d.payload, cfg.clean.max_bytes) {
+                                    learn_bytes_into(&mut l, &b, d.charset.as_deref());
+                                }
+                            }
                             _ => {}
                         }
                         l
@@ -665,7 +670,7 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
             .map(|u| match read_unit(u, cfg.clean.max_bytes) {
                 Ok(bytes) => {
                     let mut l = Lexicon::new();
-                    learn_bytes_into(&mut l, bytes, None);
+                    learn_bytes_into(&mut l, &bytes, None);
                     l
                 }
                 Err(_) => Lexicon::new(),
@@ -720,7 +725,6 @@ fn template_pass(
                 .par_iter()
                 .map(|u| {
                     let bytes = read_unit(u, cfg.clean.max_bytes).ok()?;
-                    let bytes = crate::input::decompress_if_needed(bytes, cfg.clean.max_bytes).ok()?;
                     let d = crate::input::decode(&bytes, cfg.clean.format, cfg.clean.charset.as_deref()).ok()?;
                     Some(PageKeys::of_document(&d.text, d.format))
                 })
