@@ -30,6 +30,7 @@
 
 use crate::block::{Block, Kind, Page};
 use crate::lang::{self, Lang};
+use crate::ablate::{off, Source};
 use crate::vocab::{self, Vocab};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
@@ -335,10 +336,10 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         let (words, stops) = lang::stop_counts(&b.text, lang);
         let stop = if words > 0 { stops as f32 / words as f32 } else { 0.0 };
         let ld = b.link_density();
-        let title = repeats_title(&keys[i], &title_keys);
-        let hit = vocab.hits(&b.text).into_iter().next();
-        let crumb = is_breadcrumb(&b.text);
-        let repeats = counts.get(keys[i].as_str()).copied().unwrap_or(0);
+        let title = !off(Source::Title) && repeats_title(&keys[i], &title_keys);
+        let hit = if off(Source::Vocab) { None } else { vocab.hits(&b.text).into_iter().next() };
+        let crumb = !off(Source::Repeats) && is_breadcrumb(&b.text);
+        let repeats = if off(Source::Repeats) { 1 } else { counts.get(keys[i].as_str()).copied().unwrap_or(0) };
         let mut f =
             Feat { chars, words, stop, ld, hard: None, hit: hit.as_ref().map(|h| h.kind), crumb, repeats, title };
         f.hard = hard_evidence(b, &f, hit, listing);
@@ -405,6 +406,8 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         } else {
             dom
         }
+    } else if off(Source::Region) {
+        vec![true; n]
     } else {
         text_region(&initial, &feats)
     };
@@ -425,6 +428,16 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         }
     }
 
+    // Without context (an ablation), near-good is good and short is bad.
+    if off(Source::Context) {
+        for c in class.iter_mut() {
+            *c = match *c {
+                Class::NearGood => Class::Good,
+                Class::Short => Class::Bad,
+                c => c,
+            };
+        }
+    }
     // Context: near-good and short blocks take their neighbours' class.
     let snapshot = class.clone();
     for i in 0..n {
@@ -464,7 +477,7 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         let b = &blocks[i];
         let heading_like =
             b.kind.is_heading() || (!b.has_dom && feats[i].chars < LENGTH_LOW && !ends_sentence(&b.text));
-        if !heading_like || feats[i].hard.is_some() || feats[i].title || !in_main[i] {
+        if !heading_like || feats[i].hard.is_some() || feats[i].title || !in_main[i] || off(Source::Context) {
             continue;
         }
         let mut dist = 0;

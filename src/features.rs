@@ -105,6 +105,10 @@ pub fn names() -> Vec<String> {
     v
 }
 
+/// Where the neighbour features start in a row (they come last, but for
+/// `main_pos`).
+static NAMES_OWN: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
 fn ln(x: usize) -> f32 {
     (x as f32).ln_1p()
 }
@@ -132,6 +136,9 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
     let ld_body: Option<String> = page.ld_body.as_ref().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
     let mut rows = Vec::with_capacity(n);
     let mut chars_before = 0usize;
+    // Ablation without context: the scorer sees no neighbour at all.
+    let blind = crate::ablate::off(crate::ablate::Source::Context);
+    let own = NAMES_OWN.get_or_init(|| names().iter().position(|s| s == "prev_log_chars").unwrap_or(0));
     for (i, b) in blocks.iter().enumerate() {
         let f = &a.feats[i];
         let t = &b.text;
@@ -257,6 +264,11 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
             _ => -1.0,
         });
         chars_before += f.chars;
+        if blind {
+            // (all but the last feature, the position in the main region)
+            let end = r.len() - 1;
+            r[*own..end].iter_mut().for_each(|x| *x = 0.0);
+        }
         rows.push(r);
     }
     rows

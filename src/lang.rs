@@ -66,6 +66,7 @@ pub fn guess<'a>(texts: impl Iterator<Item = &'a str>, declared: Option<&str>) -
         }
     }
     match best {
+        _ if crate::ablate::off(crate::ablate::Source::Stopwords) => Lang { mask: 0, index: None },
         Some(b) if counts[b] * 100 >= total * 8 && counts[b] >= 3 => Lang { mask: 1 << b, index: Some(b) },
         _ => Lang { mask: 0, index: None },
     }

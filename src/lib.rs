@@ -28,6 +28,7 @@
 
 #![warn(missing_docs)]
 
+pub mod ablate;
 pub mod batch;
 pub mod block;
 pub mod classify;

@@ -222,6 +222,13 @@ enum FormatArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The ablation switch (README, "Ablation") is checked before any work.
+    if let Ok(spec) = std::env::var("SCOUR_ABLATE") {
+        if let Err(e) = scour::ablate::parse(&spec) {
+            eprintln!("scour: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let input = match cli.input {
         InputArg::Auto => InputKind::Auto,
         InputArg::Html => InputKind::Html,

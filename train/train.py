@@ -220,6 +220,7 @@ def main():
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--out", default=os.path.join(REPO, "models"))
     ap.add_argument("--cv-only", action="store_true", help="report cross-validated figures, write no model")
+    ap.add_argument("--report", help="also write the cross-validated figures as JSON to this file (bench/ablation.py)")
     args = ap.parse_args()
     if not os.path.isdir(args.bench):
         sys.exit(f"benchmark kit not found at {args.bench}")
@@ -291,6 +292,10 @@ def main():
         with open(os.path.join(args.out, f"{mode}.model"), "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
         check_parity(args.bench, mode, docs, m.predict(X))
+    if args.report:
+        with open(args.report, "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1, sort_keys=True)
+            f.write("\n")
     # Cross-validated figures next to the models they describe (merged, so
     # training one mode keeps the other's figures).
     if not args.cv_only:

@@ -12,6 +12,7 @@
 use crate::block::{Block, DomStats, Kind, Page};
 use crate::segment::prefilter::prefilter;
 use crate::vocab::Vocab;
+use crate::ablate::{self, Source};
 use ego_tree::iter::Edge;
 use rustc_hash::FxHashMap as HashMap;
 use scraper::{Html, Node};
@@ -342,7 +343,7 @@ impl<'v> Builder<'v> {
         if let Some(v) = self.attr_cache.get(value) {
             return v.clone();
         }
-        let v = self.vocab.attr_weight(value);
+        let v = if ablate::off(Source::Attrs) { (0, None) } else { self.vocab.attr_weight(value) };
         self.attr_cache.insert(value.to_string(), v.clone());
         v
     }
@@ -396,8 +397,11 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
             return page;
         }
     }
-    let ld_body =
-        filtered.ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())).find_map(ld_article_body);
+    let ld_body = if ablate::off(Source::LdJson) {
+        None
+    } else {
+        filtered.ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())).find_map(ld_article_body)
+    };
     let mut page = Page { blocks: b.blocks, titles: b.titles, ld_body, lang: b.lang };
     mark_main(&mut page, &mut b.elems, &b.block_owner);
     page
@@ -555,18 +559,20 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                             | "dialog"
                             | "alertdialog"
                     );
-                    let tag_chrome =
-                        matches!(tag, "nav" | "footer" | "aside" | "menu") || (tag == "header" && !parent_main);
-                    let main = parent_main
-                        || matches!(tag, "article" | "main")
-                        || role == "main"
-                        || itemprop.eq_ignore_ascii_case("articleBody")
-                        || itemprop.eq_ignore_ascii_case("text");
+                    let role_chrome = role_chrome && !ablate::off(Source::Chrome);
+                    let tag_chrome = !ablate::off(Source::Chrome)
+                        && (matches!(tag, "nav" | "footer" | "aside" | "menu") || (tag == "header" && !parent_main));
+                    let main = !ablate::off(Source::Semantic)
+                        && (parent_main
+                            || matches!(tag, "article" | "main")
+                            || role == "main"
+                            || itemprop.eq_ignore_ascii_case("articleBody")
+                            || itemprop.eq_ignore_ascii_case("text"));
                     let chrome = parent_chrome || role_chrome || tag_chrome;
                     if skip {
                         b.skip_depth += 1;
                     }
-                    let is_link = tag == "a" && el.attrs().any(|(n, _)| n == "href");
+                    let is_link = tag == "a" && !ablate::off(Source::Links) && el.attrs().any(|(n, _)| n == "href");
                     if is_link && !skip {
                         b.link_depth += 1;
                     }
@@ -591,9 +597,10 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                         links: 0,
                         own_attr: w,
                         sig: signature(tag, class_v),
-                        marked_main: matches!(tag, "article" | "main")
-                            || role == "main"
-                            || itemprop.eq_ignore_ascii_case("articleBody"),
+                        marked_main: main
+                            && (matches!(tag, "article" | "main")
+                                || role == "main"
+                                || itemprop.eq_ignore_ascii_case("articleBody")),
                         chrome: role_chrome || tag_chrome,
                         score: 0.0,
                         scored: false,
@@ -773,7 +780,8 @@ fn mark_main(page: &mut Page, elems: &mut [Elem], owners: &[u32]) {
     regions.extend(repeated_twins(elems, top));
     let within = |x: u32| regions.iter().any(|&r| x >= r && x <= elems[r as usize].last);
     for (bl, &owner) in page.blocks.iter_mut().zip(owners) {
-        let inside = within(owner);
+        let no_region = ablate::off(Source::Region);
+        let inside = no_region || within(owner);
         bl.in_main = Some(inside);
         let parent = elems[owner as usize].parent;
         if parent != u32::MAX {
@@ -785,7 +793,7 @@ fn mark_main(page: &mut Page, elems: &mut [Elem], owners: &[u32]) {
         while a != u32::MAX && !elems[a as usize].scored {
             a = elems[a as usize].parent;
         }
-        if a != u32::MAX && top_score > 0.0 {
+        if a != u32::MAX && top_score > 0.0 && !no_region {
             bl.dom.region_score = (elems[a as usize].score / top_score).clamp(-1.0, 1.0);
         }
         // Class/id evidence from an element that encloses the main region
