@@ -88,27 +88,28 @@ fn closes_p(name: &[u8]) -> bool {
 /// Find the `>` that ends a tag starting at `from`, skipping quoted
 /// attribute values. Returns the index just past it.
 fn tag_end(b: &[u8], from: usize) -> usize {
+    // Outside a quoted value only `"`, `'` and `>` matter, inside one only
+    // its closing quote: jump between them with memchr.
     let mut i = from;
-    let mut quote = 0u8;
-    while i < b.len() {
-        let c = b[i];
-        if quote != 0 {
-            if c == quote {
-                quote = 0;
-            }
-        } else if c == b'"' || c == b'\'' {
-            // Only a value after `=` is quoted; a stray quote in a broken tag is not.
-            let mut j = i;
-            while j > from && b[j - 1].is_ascii_whitespace() {
-                j -= 1;
-            }
-            if j > from && b[j - 1] == b'=' {
-                quote = c;
-            }
-        } else if c == b'>' {
-            return i + 1;
+    while let Some(p) = memchr::memchr3(b'"', b'\'', b'>', &b[i..]) {
+        let at = i + p;
+        let c = b[at];
+        if c == b'>' {
+            return at + 1;
         }
-        i += 1;
+        // Only a value after `=` is quoted; a stray quote in a broken tag is not.
+        let mut j = at;
+        while j > from && b[j - 1].is_ascii_whitespace() {
+            j -= 1;
+        }
+        if j > from && b[j - 1] == b'=' {
+            match memchr::memchr(c, &b[at + 1..]) {
+                Some(q) => i = at + 1 + q + 1,
+                None => return b.len(),
+            }
+        } else {
+            i = at + 1;
+        }
     }
     b.len()
 }
@@ -291,16 +292,18 @@ pub fn prefilter(html: &str) -> Filtered<'_> {
 pub fn visible_text(html: &str) -> String {
     let f = prefilter(html);
     let mut out = String::with_capacity(f.html.len() / 2);
-    let mut rest: &str = &f.html;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
+    let b = f.html.as_bytes();
+    let mut i = 0;
+    // Cuts happen at ASCII `<` and `>`, so every slice is on char boundaries.
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+        out.push_str(&f.html[i..i + p]);
         out.push(' ');
-        rest = match rest[i..].find('>') {
-            Some(j) => &rest[i + j + 1..],
-            None => "",
+        i = match memchr::memchr(b'>', &b[i + p..]) {
+            Some(j) => i + p + j + 1,
+            None => b.len(),
         };
     }
-    out.push_str(rest);
+    out.push_str(&f.html[i..]);
     out
 }
 
