@@ -355,7 +355,15 @@ impl Vocab {
         if nwords > self.max_words {
             return Vec::new();
         }
-        let norm = normalize(text);
+        self.hits_normalized(&normalize(text), nwords)
+    }
+
+    /// [`Vocab::hits`] of a text given as its [`normalize`]d form and its
+    /// [`word_count`], for callers that have both at hand already.
+    pub fn hits_normalized(&self, norm: &str, nwords: usize) -> Vec<Hit> {
+        if nwords > self.max_words {
+            return Vec::new();
+        }
         let core_start = norm.find(|c: char| c.is_alphanumeric()).unwrap_or(norm.len());
         let core_end =
             norm.rfind(|c: char| c.is_alphanumeric()).map_or(0, |i| i + norm[i..].chars().next().unwrap().len_utf8());
