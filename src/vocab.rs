@@ -487,8 +487,9 @@ impl Vocab {
 /// usually qualify the word's first part and count half.
 fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
     let mut buf = String::new();
+    let mut squashed = String::new();
     for word in value.split_whitespace() {
-        let mut squashed = String::new();
+        squashed.clear();
         let mut prev_lower = false;
         let mut camel_inner = false;
         buf.clear();
