@@ -380,7 +380,8 @@ pub fn segment(html: &str, explain: bool) -> Page {
 
 fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     let filtered = prefilter(html);
-    let doc = Html::parse_document(&filtered.html);
+    let slim = crate::segment::prefilter::strip_unused_attributes(&filtered.html);
+    let doc = Html::parse_document(slim.as_deref().unwrap_or(&filtered.html));
     let mut b = walk(&doc, explain, false);
     // Pages that ship their content hidden and reveal it with script (React
     // streaming boundaries, "loading" shells) would come out empty: when
