@@ -135,21 +135,21 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
     // Distance to the nearest block of the main region (n when none).
     let mut main_near = vec![n; n];
     let mut last = None;
-    for i in 0..n {
-        if a.in_main[i] {
+    for (i, (near, &inside)) in main_near.iter_mut().zip(&a.in_main).enumerate() {
+        if inside {
             last = Some(i);
         }
         if let Some(m) = last {
-            main_near[i] = i - m;
+            *near = i - m;
         }
     }
     let mut next = None;
-    for i in (0..n).rev() {
-        if a.in_main[i] {
+    for (i, (near, &inside)) in main_near.iter_mut().zip(&a.in_main).enumerate().rev() {
+        if inside {
             next = Some(i);
         }
         if let Some(m) = next {
-            main_near[i] = main_near[i].min(m - i);
+            *near = (*near).min(m - i);
         }
     }
     // Length of the run of short blocks each block is part of (0: not short).

@@ -385,8 +385,8 @@ impl Vocab {
         }
         // Leads can only sit in the first bytes of a block, tails in the last:
         // search only there.
-        let lead_end = floor_boundary(&norm, core_start + self.lead.max_len + 4);
-        let tail_start = floor_boundary(&norm, core_end.saturating_sub(self.tail.max_len + 4));
+        let lead_end = floor_boundary(norm, core_start + self.lead.max_len + 4);
+        let tail_start = floor_boundary(norm, core_end.saturating_sub(self.tail.max_len + 4));
         let windows = [(&self.lead, 0, lead_end), (&self.tail, tail_start, norm.len()), (&self.inside, 0, norm.len())];
         for (matcher, from, to) in windows {
             if from >= to || nwords > matcher.max_words {
@@ -413,8 +413,8 @@ impl Vocab {
                 }
             }
         }
-        if nwords <= self.regex_max_words && self.regexes.is_match(&norm) {
-            for i in self.regexes.matches(&norm).iter() {
+        if nwords <= self.regex_max_words && self.regexes.is_match(norm) {
+            for i in self.regexes.matches(norm).iter() {
                 let rule = &self.regex_rules[i];
                 if nwords <= rule.max_words {
                     found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));

@@ -504,9 +504,9 @@ pub(crate) fn words_with_pos(text: &str) -> impl Iterator<Item = (&str, usize, u
         let mut end = text.len();
         while i < b.len() {
             let (c, n) = at(i);
-            if super::charclass::is_wordish(c) {
-                i += n;
-            } else if (c == '’' || c == '\'') && i + n < b.len() && super::charclass::is_wordish(at(i + n).0) {
+            let inner_apostrophe =
+                || (c == '’' || c == '\'') && i + n < b.len() && super::charclass::is_wordish(at(i + n).0);
+            if super::charclass::is_wordish(c) || inner_apostrophe() {
                 i += n;
             } else {
                 end = i;
