@@ -667,13 +667,11 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
         files
             .par_iter()
             .filter(|u| !u.is_stream())
-            .map(|u| match read_unit(u, cfg.clean.max_bytes) {
-                Ok(bytes) => {
-                    let mut l = Lexicon::new();
+            .fold(Lexicon::new, |mut l, u| {
+                if let Ok(bytes) = read_unit(u, cfg.clean.max_bytes) {
                     learn_bytes_into(&mut l, &bytes, None);
-                    l
                 }
-                Err(_) => Lexicon::new(),
+                l
             })
             .reduce(Lexicon::new, merge)
     });

@@ -28,9 +28,9 @@
 //! 6. **Headline.** The first heading that repeats the page title, before the
 //!    kept text, is kept once; every other repeat of the title is dropped.
 
+use crate::ablate::{off, Source};
 use crate::block::{Block, Kind, Page};
 use crate::lang::{self, Lang};
-use crate::ablate::{off, Source};
 use crate::vocab::{self, Vocab};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
@@ -226,6 +226,11 @@ pub(crate) fn ends_sentence(t: &str) -> bool {
 
 /// A short line of items joined by breadcrumb or menu separators.
 fn is_breadcrumb(t: &str) -> bool {
+    // Every separator holds one of these bytes (`»` and `·` start with 0xC2,
+    // `›`, `•` and `→` with 0xE2): most blocks hold none.
+    if !t.bytes().any(|b| matches!(b, b'>' | b'|' | b'/' | b':' | 0xC2 | 0xE2)) {
+        return false;
+    }
     const SEPS: &[&str] = &[" » ", " › ", " > ", " | ", " / ", " · ", " • ", " :: ", " → ", " >> ", "»", "›"];
     let Some(sep) = SEPS.iter().find(|s| t.contains(**s)) else {
         return false;
@@ -246,7 +251,19 @@ fn is_breadcrumb(t: &str) -> bool {
 
 /// The text key used to find repeated lines: case- and punctuation-folded.
 fn dup_key(t: &str) -> String {
-    vocab::words(&vocab::normalize(t)).collect::<Vec<_>>().join(" ")
+    key_of_normalized(&vocab::normalize(t))
+}
+
+/// [`dup_key`] of a text given as its [`vocab::normalize`]d form.
+fn key_of_normalized(norm: &str) -> String {
+    let mut key = String::with_capacity(norm.len());
+    for w in vocab::words(norm) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(w);
+    }
+    key
 }
 
 /// Whether `block` repeats one of the page titles: equal, or one contains
@@ -317,7 +334,8 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
     let title_keys: Vec<String> = page.titles.iter().map(|t| dup_key(t)).filter(|k| !k.is_empty()).collect();
 
     // Repeated lines: count each normalised text.
-    let keys: Vec<String> = blocks.iter().map(|b| dup_key(&b.text)).collect();
+    let norms: Vec<String> = blocks.iter().map(|b| vocab::normalize(&b.text)).collect();
+    let keys: Vec<String> = norms.iter().map(|t| key_of_normalized(t)).collect();
     let mut counts: HashMap<&str, usize> = HashMap::default();
     for k in &keys {
         *counts.entry(k.as_str()).or_default() += 1;
@@ -337,7 +355,8 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         let stop = if words > 0 { stops as f32 / words as f32 } else { 0.0 };
         let ld = b.link_density();
         let title = !off(Source::Title) && repeats_title(&keys[i], &title_keys);
-        let hit = if off(Source::Vocab) { None } else { vocab.hits(&b.text).into_iter().next() };
+        // `words` counts as `Vocab::hits` does (vocab::words of the text).
+        let hit = if off(Source::Vocab) { None } else { vocab.hits_normalized(&norms[i], words).into_iter().next() };
         let crumb = !off(Source::Repeats) && is_breadcrumb(&b.text);
         let repeats = if off(Source::Repeats) { 1 } else { counts.get(keys[i].as_str()).copied().unwrap_or(0) };
         let mut f =

@@ -134,6 +134,44 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
         *group_chars.entry(b.group).or_default() += f.chars;
     }
     let ld_body: Option<String> = page.ld_body.as_ref().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
+    // Per-block values that the block's neighbours read too, computed once.
+    let lnc: Vec<f32> = a.feats.iter().map(|f| ln(f.chars)).collect();
+    // Distance to the nearest block of the main region (n when none).
+    let mut main_near = vec![n; n];
+    let mut last = None;
+    for (i, (near, &inside)) in main_near.iter_mut().zip(&a.in_main).enumerate() {
+        if inside {
+            last = Some(i);
+        }
+        if let Some(m) = last {
+            *near = i - m;
+        }
+    }
+    let mut next = None;
+    for (i, (near, &inside)) in main_near.iter_mut().zip(&a.in_main).enumerate().rev() {
+        if inside {
+            next = Some(i);
+        }
+        if let Some(m) = next {
+            *near = (*near).min(m - i);
+        }
+    }
+    // Length of the run of short blocks each block is part of (0: not short).
+    let short = |j: usize| a.feats[j].chars < crate::classify::LENGTH_LOW;
+    let mut runs = vec![0usize; n];
+    let mut i = 0;
+    while i < n {
+        if !short(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < n && short(i) {
+            i += 1;
+        }
+        runs[start..i].fill(i - start);
+    }
+    let width = names().len();
     let mut rows = Vec::with_capacity(n);
     let mut chars_before = 0usize;
     // Ablation without context: the scorer sees no neighbour at all.
@@ -156,8 +194,9 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
             }
         }
         let nc = f.chars.max(1) as f32;
-        let mut r: Vec<f32> = vec![
-            ln(f.chars),
+        let mut r: Vec<f32> = Vec::with_capacity(width);
+        r.extend([
+            lnc[i],
             ln(f.words),
             f.stop,
             if a.median_stop > 0.0 { (f.stop / a.median_stop).min(3.0) } else { 1.0 },
@@ -175,14 +214,9 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
             punct as f32 / nc,
             digits as f32 / nc,
             if letters > 0 { upper as f32 / letters as f32 } else { 0.0 },
-        ];
+        ]);
         r.extend(HIT_KINDS.iter().map(|k| f32::from(f.hit == Some(*k))));
-        let main_dist = if a.in_main[i] || main_idx.is_empty() {
-            0.0
-        } else {
-            let d = main_idx.iter().map(|&m| m.abs_diff(i)).min().unwrap_or(n);
-            d as f32 / n as f32
-        };
+        let main_dist = if a.in_main[i] || main_idx.is_empty() { 0.0 } else { main_near[i] as f32 / n as f32 };
         let in_ld = match &ld_body {
             Some(body) if f.chars >= 20 => f32::from(body.contains(t.as_str())),
             Some(_) => 0.0,
@@ -221,7 +255,7 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
                 Some(j) => {
                     let g = &a.feats[j];
                     r.extend([
-                        ln(g.chars),
+                        lnc[j],
                         g.stop,
                         g.ld,
                         f32::from(blocks[j].kind.is_heading()),
@@ -236,7 +270,7 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
             match j.filter(|&j| j < n) {
                 Some(j) => {
                     let g = &a.feats[j];
-                    r.extend([ln(g.chars), g.stop, g.ld, f32::from(a.decisions[j].keep)]);
+                    r.extend([lnc[j], g.stop, g.ld, f32::from(a.decisions[j].keep)]);
                 }
                 None => r.extend([0.0, 0.0, 0.0, 0.0]),
             }
@@ -244,20 +278,12 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
         // The neighbourhood at large: prose around, kept around, junk around.
         let (lo, hi) = (i.saturating_sub(WIDE), (i + WIDE + 1).min(n));
         let w = (hi - lo) as f32;
-        r.push((lo..hi).map(|j| ln(a.feats[j].chars)).sum::<f32>() / w);
+        r.push((lo..hi).map(|j| lnc[j]).sum::<f32>() / w);
         r.push((lo..hi).map(|j| a.feats[j].stop).sum::<f32>() / w);
         r.push((lo..hi).filter(|&j| a.decisions[j].keep).count() as f32 / w);
         r.push((lo..hi).filter(|&j| a.feats[j].hard.is_some()).count() as f32 / w);
         // Length of the run of short blocks this one is part of (menus, tag lists).
-        let short = |j: usize| a.feats[j].chars < crate::classify::LENGTH_LOW;
-        let run = if short(i) {
-            let back = (0..i).rev().take_while(|&j| short(j)).count();
-            let fwd = (i + 1..n).take_while(|&j| short(j)).count();
-            back + fwd + 1
-        } else {
-            0
-        };
-        r.push(ln(run));
+        r.push(ln(runs[i]));
         // Where in the main region the block sits (0 first … 1 last; -1 outside).
         r.push(match (main_idx.first(), main_idx.last()) {
             (Some(&s), Some(&e)) if a.in_main[i] && e > s => (i - s) as f32 / (e - s) as f32,

@@ -108,7 +108,20 @@ pub fn looks_like_html(text: &str) -> bool {
     if memchr::memchr(b'<', text.as_bytes()).is_none() {
         return false;
     }
-    let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
+    // The first 4096 characters: cut at the start of the 4097th.
+    let mut seen = 0usize;
+    let mut cut = text.len();
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        // Not a UTF-8 continuation byte: a character starts here.
+        if (b as i8) >= -0x40 {
+            if seen == 4096 {
+                cut = i;
+                break;
+            }
+            seen += 1;
+        }
+    }
+    let head: String = text[..cut].to_ascii_lowercase();
     let t = head.trim_start();
     if t.starts_with("<!doctype") || t.starts_with("<html") || t.starts_with("<?xml") && head.contains("<html") {
         return true;
@@ -188,6 +201,8 @@ pub fn decode_with_hint(
             e
         }
     });
+    // The whole input as text, when it was validated as UTF-8 below.
+    let mut whole: Option<&str> = None;
     let (enc, source, body) = if let Some((enc, len)) = bom(bytes) {
         (enc, "bom", &bytes[len..])
     } else if let Some(enc) = utf16_without_bom(bytes) {
@@ -200,7 +215,8 @@ pub fn decode_with_hint(
             |f| f == Format::Html,
         );
         let meta = if html_guess { meta_charset(bytes) } else { None };
-        let valid_utf8 = std::str::from_utf8(bytes).is_ok();
+        whole = std::str::from_utf8(bytes).ok();
+        let valid_utf8 = whole.is_some();
         match meta {
             Some(enc) if enc != UTF_8 => (enc, "meta", bytes),
             Some(_) if valid_utf8 => (UTF_8, "meta", bytes),
@@ -212,8 +228,13 @@ pub fn decode_with_hint(
         }
     };
     let (text, malformed) = if enc == UTF_8 {
-        match std::str::from_utf8(body) {
-            Ok(s) => (s.to_string(), false),
+        // Validated above already when the body is the whole input.
+        let checked = match whole {
+            Some(s) if body.len() == bytes.len() => Ok(s.to_string()),
+            _ => std::str::from_utf8(body).map(str::to_string),
+        };
+        match checked {
+            Ok(s) => (s, false),
             Err(_) => (String::from_utf8_lossy(body).into_owned(), true),
         }
     } else {

@@ -21,7 +21,8 @@
 //!   <p>This website uses cookies to improve your experience.</p></article>
 //! </body></html>"#;
 //! let out = scour::clean(page, &scour::Options::default()).unwrap();
-//! assert!(out.text.starts_with("Rain in Spain\nThe rain in Spain falls mainly"));
+//! assert!(out.text.starts_with("The rain in Spain falls mainly"));
+//! assert_eq!(out.title.as_deref(), Some("Rain in Spain"));
 //! assert!(!out.text.contains("Home"));
 //! assert!(!out.text.contains("cookies"));
 //! ```
@@ -107,7 +108,10 @@ pub struct Options {
     pub extract: bool,
     /// Character repair; `None` turns it off.
     pub repair: Option<repair::Options>,
-    /// Keep the article's headline as the first paragraph.
+    /// Keep the article's headline as the first paragraph. Off by default:
+    /// the title is metadata ([`Cleaned::title`], the JSONL `title` field),
+    /// which is how corpora and extraction benchmarks store it, and a body
+    /// that starts with its own title repeats it.
     pub headline: bool,
     /// Keep per-block text, DOM paths and every repair in the result (for
     /// `--explain`); costs some allocations.
@@ -148,7 +152,7 @@ impl Default for Options {
             charset: None,
             extract: true,
             repair: Some(repair::Options::default()),
-            headline: true,
+            headline: false,
             explain: false,
             max_bytes: DEFAULT_MAX_BYTES,
             rules_only: false,
@@ -190,7 +194,8 @@ pub struct Cleaned {
     pub encoding: &'static str,
     /// The language guessed from stopwords, if any list fits.
     pub lang: Option<&'static str>,
-    /// The page title (`og:title` or `<title>`), if the page has one.
+    /// The article's title: its headline (the heading that repeats the page
+    /// title), else `og:title` or `<title>`, if the page has one.
     pub title: Option<String>,
     /// Every block with its decision.
     pub blocks: Vec<Verdict>,
@@ -418,6 +423,10 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
         settle(&mut paragraphs, &mut owners, &mut decisions, opts);
     }
     let lang = lang.code();
+    // The headline is the cleanest form of the title (`<title>` often
+    // carries the site's name).
+    let headline = decisions.iter().position(|d| d.reason == Reason::Headline);
+    let title = headline.map(|i| page.blocks[i].text.clone()).or_else(|| page.titles.last().cloned());
     let blocks = page
         .blocks
         .into_iter()
@@ -431,5 +440,5 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
             decision,
         })
         .collect();
-    Cleaned { text: paragraphs.join("\n"), format, encoding, lang, title: page.titles.last().cloned(), blocks, repairs }
+    Cleaned { text: paragraphs.join("\n"), format, encoding, lang, title, blocks, repairs }
 }

@@ -103,9 +103,14 @@ struct Cli {
     #[arg(long)]
     rules_only: bool,
 
-    /// Leave out the article's headline (kept once as the first line by
-    /// default).
+    /// Start the text with the article's headline (kept once). By default
+    /// the title is left out of the text, as metadata: the JSONL output
+    /// has it in its `title` field.
     #[arg(long)]
+    headline: bool,
+
+    /// What scour does by default now; accepted so that older scripts run.
+    #[arg(long, hide = true, conflicts_with = "headline")]
     no_headline: bool,
 
     /// A word list (one word per line, e.g. /usr/share/dict/words) to
@@ -254,7 +259,7 @@ fn main() -> ExitCode {
     let mut clean = scour::Options {
         format: batch::forced_format(input),
         charset: cli.charset,
-        headline: !cli.no_headline,
+        headline: cli.headline,
         explain: cli.explain,
         max_bytes: cli.max_bytes,
         rules_only: cli.rules_only,

@@ -44,6 +44,7 @@ struct Tree {
 }
 
 impl Tree {
+    #[cfg_attr(not(test), allow(dead_code))]
     fn eval(&self, x: &[f32]) -> f32 {
         if self.nodes.is_empty() {
             return self.leaves.first().copied().unwrap_or(0.0);
@@ -60,12 +61,58 @@ impl Tree {
     }
 }
 
+/// A split of the flattened ensemble: children are indices into
+/// [`Model::nodes`], or into [`Model::leaves`] when [`LEAF`] is set.
+#[derive(Clone, Copy, Debug)]
+struct Flat {
+    threshold: f32,
+    feature: u32,
+    left: u32,
+    right: u32,
+}
+
+/// Marks a child (or a root) that is a leaf.
+const LEAF: u32 = 1 << 31;
+/// Feature vectors are copied into a buffer of this size, so that indexing
+/// it with a masked feature number needs no bounds check.
+const MAX_FEATURES: usize = 128;
+
 /// A tree ensemble for one input mode.
 #[derive(Debug)]
 pub struct Model {
     /// Score at or above which a block is kept.
     pub threshold: f32,
+    /// The trees as read (the flattened arrays below are what is evaluated).
+    #[cfg_attr(not(test), allow(dead_code))]
     trees: Vec<Tree>,
+    /// Every tree's splits in one array (cache-friendly evaluation), the
+    /// root of each tree, and every leaf value.
+    nodes: Vec<Flat>,
+    roots: Vec<u32>,
+    leaves: Vec<f32>,
+}
+
+/// The trees laid out in one array each for splits and leaves.
+fn flatten(trees: &[Tree]) -> (Vec<Flat>, Vec<u32>, Vec<f32>) {
+    let (mut nodes, mut roots, mut leaves) = (Vec::new(), Vec::new(), Vec::new());
+    for t in trees {
+        let (nb, lb) = (nodes.len() as u32, leaves.len() as u32);
+        let child = |c: i16| if c < 0 { LEAF | (lb + (-(c as i32) - 1) as u32) } else { nb + c as u32 };
+        if t.nodes.is_empty() {
+            roots.push(LEAF | lb);
+            leaves.push(t.leaves.first().copied().unwrap_or(0.0));
+            continue;
+        }
+        roots.push(nb);
+        nodes.extend(t.nodes.iter().map(|n| Flat {
+            threshold: n.threshold,
+            feature: u32::from(n.feature),
+            left: child(n.left),
+            right: child(n.right),
+        }));
+        leaves.extend_from_slice(&t.leaves);
+    }
+    (nodes, roots, leaves)
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -129,7 +176,11 @@ impl Model {
         if trees.is_empty() {
             return Err("a model without trees".into());
         }
-        Ok(Model { threshold, trees })
+        if names.len() > MAX_FEATURES {
+            return Err(format!("more than {MAX_FEATURES} features"));
+        }
+        let (nodes, roots, leaves) = flatten(&trees);
+        Ok(Model { threshold, trees, nodes, roots, leaves })
     }
 
     /// The embedded model for HTML (`true`) or flat text (`false`), if this
@@ -148,6 +199,33 @@ impl Model {
 
     /// Content probability of one block.
     pub fn score_one(&self, x: &[f32]) -> f32 {
+        let mut buf = [0.0f32; MAX_FEATURES];
+        let n = x.len().min(MAX_FEATURES);
+        buf[..n].copy_from_slice(&x[..n]);
+        // The same leaves as `Tree::eval`, summed in the same order.
+        sigmoid(
+            self.roots
+                .iter()
+                .map(|&root| {
+                    let mut c = root;
+                    while c & LEAF == 0 {
+                        let node = &self.nodes[c as usize];
+                        c = if buf[node.feature as usize % MAX_FEATURES] <= node.threshold {
+                            node.left
+                        } else {
+                            node.right
+                        };
+                    }
+                    self.leaves[(c & !LEAF) as usize]
+                })
+                .sum(),
+        )
+    }
+
+    /// [`Model::score_one`] tree by tree, as the trees were read (the
+    /// reference the flattened evaluation must agree with).
+    #[cfg(test)]
+    fn score_slow(&self, x: &[f32]) -> f32 {
         sigmoid(self.trees.iter().map(|t| t.eval(x)).sum())
     }
 }
@@ -185,6 +263,26 @@ mod tests {
     fn wrong_features_are_refused() {
         let e = Model::parse("scour-model 2\nfeatures nope\n").unwrap_err();
         assert!(e.contains("feature names differ"), "{e}");
+    }
+
+    #[test]
+    fn flattened_trees_score_as_the_trees() {
+        let n = features::names().len();
+        for html in [true, false] {
+            let Some(m) = Model::get(html) else { continue };
+            let mut seed = 0x2545_f491_4f6c_dd1du64;
+            for _ in 0..500 {
+                let x: Vec<f32> = (0..n)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        (seed % 2000) as f32 / 400.0 - 1.0
+                    })
+                    .collect();
+                assert_eq!(m.score_one(&x).to_bits(), m.score_slow(&x).to_bits());
+            }
+        }
     }
 
     #[test]

@@ -355,7 +355,15 @@ impl Vocab {
         if nwords > self.max_words {
             return Vec::new();
         }
-        let norm = normalize(text);
+        self.hits_normalized(&normalize(text), nwords)
+    }
+
+    /// [`Vocab::hits`] of a text given as its [`normalize`]d form and its
+    /// [`word_count`], for callers that have both at hand already.
+    pub fn hits_normalized(&self, norm: &str, nwords: usize) -> Vec<Hit> {
+        if nwords > self.max_words {
+            return Vec::new();
+        }
         let core_start = norm.find(|c: char| c.is_alphanumeric()).unwrap_or(norm.len());
         let core_end =
             norm.rfind(|c: char| c.is_alphanumeric()).map_or(0, |i| i + norm[i..].chars().next().unwrap().len_utf8());
@@ -377,8 +385,8 @@ impl Vocab {
         }
         // Leads can only sit in the first bytes of a block, tails in the last:
         // search only there.
-        let lead_end = floor_boundary(&norm, core_start + self.lead.max_len + 4);
-        let tail_start = floor_boundary(&norm, core_end.saturating_sub(self.tail.max_len + 4));
+        let lead_end = floor_boundary(norm, core_start + self.lead.max_len + 4);
+        let tail_start = floor_boundary(norm, core_end.saturating_sub(self.tail.max_len + 4));
         let windows = [(&self.lead, 0, lead_end), (&self.tail, tail_start, norm.len()), (&self.inside, 0, norm.len())];
         for (matcher, from, to) in windows {
             if from >= to || nwords > matcher.max_words {
@@ -405,8 +413,8 @@ impl Vocab {
                 }
             }
         }
-        if nwords <= self.regex_max_words && self.regexes.is_match(&norm) {
-            for i in self.regexes.matches(&norm).iter() {
+        if nwords <= self.regex_max_words && self.regexes.is_match(norm) {
+            for i in self.regexes.matches(norm).iter() {
                 let rule = &self.regex_rules[i];
                 if nwords <= rule.max_words {
                     found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));
@@ -479,8 +487,9 @@ impl Vocab {
 /// usually qualify the word's first part and count half.
 fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
     let mut buf = String::new();
+    let mut squashed = String::new();
     for word in value.split_whitespace() {
-        let mut squashed = String::new();
+        squashed.clear();
         let mut prev_lower = false;
         let mut camel_inner = false;
         buf.clear();

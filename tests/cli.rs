@@ -61,16 +61,29 @@ fn listing(dir: &Path) -> Vec<String> {
 #[test]
 fn one_page_to_stdout() {
     let t = tempfile::tempdir().unwrap();
-    let f = write(t.path(), "a.html", page("Budget approved", "The budget was approved by a wide margin.").as_bytes());
+    let f = write(
+        t.path(),
+        "a.html",
+        page("Budget approved by the council", "The budget was approved by a wide margin.").as_bytes(),
+    );
     let o = run(scour().arg(&f));
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.starts_with("Budget approved\n"), "{out}");
+    // The headline is metadata by default, not text.
+    assert!(out.starts_with("The budget was approved"), "{out}");
     assert!(out.contains("The council met on Tuesday evening"));
-    for gone in ["Home", "cookies", "All rights reserved", "City News"] {
+    for gone in ["Home", "cookies", "All rights reserved", "City News", "Budget approved by the council"] {
         assert!(!out.contains(gone), "{gone} in {out}");
     }
     assert!(out.ends_with(".\n"));
+    // --headline puts it back once, first; JSONL carries it as `title`.
+    let o = run(scour().arg("--headline").arg(&f));
+    let with = stdout(&o);
+    assert_eq!(with, format!("Budget approved by the council\n{out}"));
+    let o = run(scour().args(["--format", "jsonl"]).arg(&f));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["title"], "Budget approved by the council");
+    assert!(!v["text"].as_str().unwrap().contains("Budget approved by the council"));
 }
 
 #[test]

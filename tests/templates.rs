@@ -58,7 +58,8 @@ fn score(out: &BTreeMap<String, String>) -> (f64, f64) {
 fn clean_dir(input: &Path, extra: &[&str]) -> BTreeMap<String, String> {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("out");
-    run(scour().args(extra).arg(input).arg("-o").arg(format!("{}/", out.display())));
+    // The truth files start with each article's headline.
+    run(scour().arg("--headline").args(extra).arg(input).arg("-o").arg(format!("{}/", out.display())));
     read_tree(&out)
 }
 

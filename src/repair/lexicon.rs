@@ -147,7 +147,9 @@ impl Lexicon {
         let fixed = super::prepare_for_learning(text);
         let text = fixed.as_deref().unwrap_or(text);
         let damaged = text.contains('\u{fffd}') || super::lost::looks_damaged(text);
-        let mut seen_profile_words: Vec<Box<str>> = Vec::new();
+        // Short ASCII words packed into a u32 each (big-endian, zero padded,
+        // so numeric order is the words' order): no allocation per word.
+        let mut seen_profile_words: Vec<u32> = Vec::new();
         let mut scratch = String::new();
         for (w, start, end) in words_with_pos(text) {
             let bytes = text.as_bytes();
@@ -163,7 +165,12 @@ impl Lexicon {
             if after_mark && text[end..].starts_with("??") {
                 continue;
             }
-            if w.chars().count() > MAX_WORD_CHARS || w.chars().all(|c| c.is_numeric()) {
+            let (too_long, numeric) = if w.is_ascii() {
+                (w.len() > MAX_WORD_CHARS, w.bytes().all(|b| b.is_ascii_digit()))
+            } else {
+                (w.chars().count() > MAX_WORD_CHARS, w.chars().all(|c| c.is_numeric()))
+            };
+            if too_long || numeric {
                 continue;
             }
             if !w.is_ascii() && super::mojibake::may_have_mojibake(w) {
@@ -171,7 +178,11 @@ impl Lexicon {
             }
             self.add_with(w, 1, &mut scratch);
             if profiles && w.is_ascii() && w.len() <= MAX_PROFILE_WORD && w.chars().all(|c| c.is_ascii_alphabetic()) {
-                seen_profile_words.push(w.to_ascii_lowercase().into());
+                let mut k = 0u32;
+                for (i, b) in w.bytes().enumerate() {
+                    k |= u32::from(b.to_ascii_lowercase()) << (24 - 8 * i);
+                }
+                seen_profile_words.push(k);
             }
         }
         if !seen_profile_words.is_empty() {
@@ -183,10 +194,16 @@ impl Lexicon {
                 }
             }
             if !chars.is_empty() {
-                seen_profile_words.sort();
+                seen_profile_words.sort_unstable();
                 seen_profile_words.dedup();
-                for w in seen_profile_words {
-                    let p = self.profiles.entry(w).or_default();
+                for k in seen_profile_words {
+                    let bytes = k.to_be_bytes();
+                    let len = bytes.iter().position(|&b| b == 0).unwrap_or(4);
+                    let w = std::str::from_utf8(&bytes[..len]).unwrap_or("");
+                    if !self.profiles.contains_key(w) {
+                        self.profiles.insert(w.into(), FastMap::default());
+                    }
+                    let Some(p) = self.profiles.get_mut(w) else { continue };
                     for (&c, &n) in &chars {
                         *p.entry(c).or_default() += n;
                     }
@@ -462,26 +479,35 @@ fn context_key(k: u128) -> u128 {
 /// combining marks, with an apostrophe inside a word kept ("don’t",
 /// "l’emergenza").
 pub(crate) fn words_with_pos(text: &str) -> impl Iterator<Item = (&str, usize, usize)> {
-    let mut it = text.char_indices().peekable();
+    let b = text.as_bytes();
+    let mut i = 0usize;
+    // The character at byte `i` (a char boundary) and its length.
+    let at = move |i: usize| -> (char, usize) {
+        let c0 = b[i];
+        if c0 < 0x80 {
+            return (char::from(c0), 1);
+        }
+        let c = text[i..].chars().next().unwrap_or('\0');
+        (c, c.len_utf8())
+    };
     std::iter::from_fn(move || {
         let start = loop {
-            let (i, c) = it.next()?;
+            if i >= b.len() {
+                return None;
+            }
+            let (c, n) = at(i);
+            i += n;
             if super::charclass::is_wordish(c) {
-                break i;
+                break i - n;
             }
         };
         let mut end = text.len();
-        while let Some(&(i, c)) = it.peek() {
-            if super::charclass::is_wordish(c) {
-                it.next();
-            } else if c == '’' || c == '\'' {
-                let rest = &text[i + c.len_utf8()..];
-                if rest.chars().next().is_some_and(super::charclass::is_wordish) {
-                    it.next();
-                } else {
-                    end = i;
-                    break;
-                }
+        while i < b.len() {
+            let (c, n) = at(i);
+            let inner_apostrophe =
+                || (c == '’' || c == '\'') && i + n < b.len() && super::charclass::is_wordish(at(i + n).0);
+            if super::charclass::is_wordish(c) || inner_apostrophe() {
+                i += n;
             } else {
                 end = i;
                 break;
@@ -610,6 +636,74 @@ mod tests {
         assert_eq!(l.len(), 3);
         assert_eq!(l.count("don't"), 1);
         assert!(!l.is_empty());
+    }
+
+    /// The char-by-char definition [`words_with_pos`] must agree with.
+    fn words_reference(text: &str) -> Vec<(&str, usize, usize)> {
+        let mut it = text.char_indices().peekable();
+        let mut out = Vec::new();
+        loop {
+            let start = loop {
+                match it.next() {
+                    Some((i, c)) if crate::repair::charclass::is_wordish(c) => break Some(i),
+                    Some(_) => {}
+                    None => break None,
+                }
+            };
+            let Some(start) = start else { return out };
+            let mut end = text.len();
+            while let Some(&(i, c)) = it.peek() {
+                if crate::repair::charclass::is_wordish(c) {
+                    it.next();
+                } else if c == '’' || c == '\'' {
+                    let rest = &text[i + c.len_utf8()..];
+                    if rest.chars().next().is_some_and(crate::repair::charclass::is_wordish) {
+                        it.next();
+                    } else {
+                        end = i;
+                        break;
+                    }
+                } else {
+                    end = i;
+                    break;
+                }
+            }
+            out.push((&text[start..end], start, end));
+        }
+    }
+
+    #[test]
+    fn words_match_the_reference() {
+        for t in [
+            "",
+            "'",
+            "a'",
+            "’x",
+            "don’t l'été x’’y ’’ 'a' 12'34 café\u{301}s naïve—word",
+            "\u{300}abc e\u{301}\u{302} ?? caf? pr\u{fffd}t",
+            "Ünïcödé wörds, 漢字かな 한국어 ελληνικά русский’s",
+            "end with apostrophe’",
+        ] {
+            assert_eq!(words_with_pos(t).collect::<Vec<_>>(), words_reference(t), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_match_the_reference_on_any_text(t in "[a-zé'’ .\u{300}?0-9ß漢]{0,40}") {
+            proptest::prop_assert_eq!(words_with_pos(&t).collect::<Vec<_>>(), words_reference(&t));
+        }
+    }
+
+    #[test]
+    fn profiles_count_short_function_words_once_per_text() {
+        let mut l = Lexicon::new();
+        l.learn("Und THE und über da a abcd abcde éé");
+        let mut keys: Vec<&str> = l.profiles.keys().map(|k| &**k).collect();
+        keys.sort();
+        assert_eq!(keys, ["a", "abcd", "da", "the", "und"]);
+        assert_eq!(l.profiles["und"][&'ü'], 1);
+        assert_eq!(l.profiles["und"][&'é'], 2);
     }
 
     #[test]

@@ -9,10 +9,10 @@
 //! candidate containers in the spirit of Readability and marks the blocks of
 //! the main-content region.
 
+use crate::ablate::{self, Source};
 use crate::block::{Block, DomStats, Kind, Page};
 use crate::segment::prefilter::prefilter;
 use crate::vocab::Vocab;
-use crate::ablate::{self, Source};
 use ego_tree::iter::Edge;
 use rustc_hash::FxHashMap as HashMap;
 use scraper::{Html, Node};
@@ -353,12 +353,16 @@ impl<'v> Builder<'v> {
 /// elements "built alike". Later tokens and digits carry alternation and
 /// state (`post bg1` / `post bg2`, `post-1234`), not structure.
 fn signature(tag: &str, class: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
+    use std::hash::Hasher;
+    // One write of tag, separator and class token: a byte string that
+    // determines the pair (no tag holds 0xFF, no UTF-8 does), hashed at once
+    // rather than character by character.
+    let mut buf: Vec<u8> = Vec::with_capacity(tag.len() + 1 + class.len());
+    buf.extend_from_slice(tag.as_bytes());
+    buf.push(0xFF);
+    buf.extend(class.split_whitespace().next().unwrap_or("").bytes().filter(|b| !b.is_ascii_digit()));
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    tag.hash(&mut h);
-    for c in class.split_whitespace().next().unwrap_or("").chars().filter(|c| !c.is_ascii_digit()) {
-        c.hash(&mut h);
-    }
+    h.write(&buf);
     h.finish()
 }
 
@@ -377,7 +381,8 @@ pub fn segment(html: &str, explain: bool) -> Page {
 
 fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     let filtered = prefilter(html);
-    let doc = Html::parse_document(&filtered.html);
+    let slim = crate::segment::prefilter::strip_unused_attributes(&filtered.html);
+    let doc = Html::parse_document(slim.as_deref().unwrap_or(&filtered.html));
     let mut b = walk(&doc, explain, false);
     // Pages that ship their content hidden and reveal it with script (React
     // streaming boundaries, "loading" shells) would come out empty: when
@@ -452,11 +457,10 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                 Node::Element(el) => {
                     let tag: &str = &el.name.local;
                     let ord = b.elems.len() as u32;
-                    let (parent_ord, parent_hint, parent_main, parent_chrome, parent_attr, parent_src) =
-                        match b.stack.last() {
-                            Some(p) => (p.ord, p.hint.clone(), p.main, p.chrome, p.attr, p.attr_src),
-                            None => (u32::MAX, None, false, false, 0, u32::MAX),
-                        };
+                    let (parent_ord, parent_main, parent_chrome, parent_attr, parent_src) = match b.stack.last() {
+                        Some(p) => (p.ord, p.main, p.chrome, p.attr, p.attr_src),
+                        None => (u32::MAX, false, false, 0, u32::MAX),
+                    };
                     let mut hidden = false;
                     let mut skip = b.skip_depth > 0 || is_skipped(tag);
                     let (mut class_v, mut id_v, mut role, mut itemprop) = ("", "", "", "");
@@ -537,7 +541,9 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     } else {
                         let a = (parent_attr + w).clamp(-ATTR_CLAMP, ATTR_CLAMP);
                         let src = if parent_src == u32::MAX && w != 0 { ord } else { parent_src };
-                        (a, if a < 0 { parent_hint.or(own_hint) } else { None }, src)
+                        // The parent's hint, copied only when it is passed on.
+                        let hint = if a < 0 { b.stack.last().and_then(|p| p.hint.clone()).or(own_hint) } else { None };
+                        (a, hint, src)
                     };
                     if tag == "noscript" && !show_hidden {
                         for child in node.children() {

@@ -88,27 +88,28 @@ fn closes_p(name: &[u8]) -> bool {
 /// Find the `>` that ends a tag starting at `from`, skipping quoted
 /// attribute values. Returns the index just past it.
 fn tag_end(b: &[u8], from: usize) -> usize {
+    // Outside a quoted value only `"`, `'` and `>` matter, inside one only
+    // its closing quote: jump between them with memchr.
     let mut i = from;
-    let mut quote = 0u8;
-    while i < b.len() {
-        let c = b[i];
-        if quote != 0 {
-            if c == quote {
-                quote = 0;
-            }
-        } else if c == b'"' || c == b'\'' {
-            // Only a value after `=` is quoted; a stray quote in a broken tag is not.
-            let mut j = i;
-            while j > from && b[j - 1].is_ascii_whitespace() {
-                j -= 1;
-            }
-            if j > from && b[j - 1] == b'=' {
-                quote = c;
-            }
-        } else if c == b'>' {
-            return i + 1;
+    while let Some(p) = memchr::memchr3(b'"', b'\'', b'>', &b[i..]) {
+        let at = i + p;
+        let c = b[at];
+        if c == b'>' {
+            return at + 1;
         }
-        i += 1;
+        // Only a value after `=` is quoted; a stray quote in a broken tag is not.
+        let mut j = at;
+        while j > from && b[j - 1].is_ascii_whitespace() {
+            j -= 1;
+        }
+        if j > from && b[j - 1] == b'=' {
+            match memchr::memchr(c, &b[at + 1..]) {
+                Some(q) => i = at + 1 + q + 1,
+                None => return b.len(),
+            }
+        } else {
+            i = at + 1;
+        }
     }
     b.len()
 }
@@ -291,17 +292,244 @@ pub fn prefilter(html: &str) -> Filtered<'_> {
 pub fn visible_text(html: &str) -> String {
     let f = prefilter(html);
     let mut out = String::with_capacity(f.html.len() / 2);
-    let mut rest: &str = &f.html;
-    while let Some(i) = rest.find('<') {
-        out.push_str(&rest[..i]);
+    let b = f.html.as_bytes();
+    let mut i = 0;
+    // Cuts happen at ASCII `<` and `>`, so every slice is on char boundaries.
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+        out.push_str(&f.html[i..i + p]);
         out.push(' ');
-        rest = match rest[i..].find('>') {
-            Some(j) => &rest[i + j + 1..],
-            None => "",
+        i = match memchr::memchr(b'>', &b[i + p..]) {
+            Some(j) => i + p + j + 1,
+            None => b.len(),
         };
     }
-    out.push_str(rest);
+    out.push_str(&f.html[i..]);
     out
+}
+
+/// HTML whitespace (the tokenizer reads CR as a line feed).
+fn is_ws(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// One start or end tag as the HTML tokenizer reads it from data state.
+struct Tag {
+    /// Index just past the tag's `>`.
+    end: usize,
+    /// Byte range of the tag name.
+    name: (usize, usize),
+    self_closing: bool,
+}
+
+/// An attribute: source range of its name, and of its value as written
+/// (quotes included), if any.
+type Attr = ((usize, usize), Option<(usize, usize)>);
+
+/// Read the tag whose name starts at `from` (just after `<` or `</`),
+/// following the tokenizer's tag, attribute and value states exactly.
+/// `None` when the input ends inside the tag (the tokenizer drops it).
+fn read_tag(b: &[u8], from: usize, attrs: &mut Vec<Attr>) -> Option<Tag> {
+    attrs.clear();
+    let mut i = from;
+    while i < b.len() && !is_ws(b[i]) && b[i] != b'/' && b[i] != b'>' {
+        i += 1;
+    }
+    let name = (from, i);
+    loop {
+        // Before attribute name.
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        let c = *b.get(i)?;
+        if c == b'>' {
+            return Some(Tag { end: i + 1, name, self_closing: false });
+        }
+        if c == b'/' {
+            // Self-closing start tag state.
+            if *b.get(i + 1)? == b'>' {
+                return Some(Tag { end: i + 2, name, self_closing: true });
+            }
+            i += 1;
+            continue;
+        }
+        // Attribute name (a leading `=` belongs to it).
+        let ns = i;
+        i += 1;
+        while i < b.len() && !is_ws(b[i]) && b[i] != b'/' && b[i] != b'>' && b[i] != b'=' {
+            i += 1;
+        }
+        let an = (ns, i);
+        // After attribute name.
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        if *b.get(i)? != b'=' {
+            attrs.push((an, None));
+            continue;
+        }
+        i += 1;
+        // Before attribute value.
+        while i < b.len() && is_ws(b[i]) {
+            i += 1;
+        }
+        let q = *b.get(i)?;
+        if q == b'>' {
+            attrs.push((an, None));
+            continue;
+        }
+        if q == b'"' || q == b'\'' {
+            let close = i + 1 + memchr::memchr(q, &b[i + 1..])?;
+            attrs.push((an, Some((i, close + 1))));
+            i = close + 1;
+            // After a quoted value anything but whitespace, `/` or `>`
+            // starts the next attribute: the loop reads it so.
+            continue;
+        }
+        let vs = i;
+        while i < b.len() && !is_ws(b[i]) && b[i] != b'>' {
+            i += 1;
+        }
+        attrs.push((an, Some((vs, i))));
+    }
+}
+
+/// Start tags after which the tree builder switches the tokenizer to raw
+/// text or RCDATA (outside `<select>` and framesets, where this pass stops).
+fn is_raw(name: &[u8]) -> bool {
+    matches!(name, b"title" | b"textarea" | b"xmp" | b"iframe" | b"noembed" | b"noframes" | b"noscript")
+}
+
+/// Start tags after which this pass stops rewriting: their content is
+/// tokenized in ways it does not follow (script data, foreign content), or
+/// the tree builder treats raw-text tags differently inside them.
+fn stops_rewriting(name: &[u8]) -> bool {
+    matches!(name, b"script" | b"style" | b"svg" | b"math" | b"select" | b"frameset" | b"plaintext" | b"template")
+}
+
+/// Whether the DOM walk reads attribute `attr` of element `tag` (both
+/// lower case): everything else is dropped before parsing.
+fn attr_is_read(tag: &[u8], attr: &[u8]) -> bool {
+    const READ: &[&[u8]] =
+        &[b"class", b"id", b"role", b"itemprop", b"hidden", b"aria-hidden", b"style", b"type", b"lang"];
+    const META: &[&[u8]] = &[b"property", b"name", b"content"];
+    let is = |list: &[&[u8]]| list.iter().any(|w| w.len() == attr.len() && w.eq_ignore_ascii_case(attr));
+    is(READ) || tag == b"meta" && is(META)
+}
+
+/// Drop the attributes the DOM walk never reads (`src`, `srcset`,
+/// `data-*`, link targets…: about a third of a page's markup once scripts
+/// are cut) so that the parser does not tokenize, intern and store them.
+/// An `<a>`'s `href` stays, without its value (the walk only asks whether
+/// it is there). The tags are rewritten token for token: this follows the
+/// tokenizer's states from the start and, at the first construct it does
+/// not model exactly (a comment, script data, foreign content, `<select>`…),
+/// leaves the rest of the document as it is. `None` when nothing changes.
+pub fn strip_unused_attributes(html: &str) -> Option<String> {
+    let b = html.as_bytes();
+    let mut out: Vec<u8> = Vec::new();
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    let mut lower = Vec::new();
+    let mut attrs: Vec<Attr> = Vec::new();
+    let mut keep: Vec<Attr> = Vec::new();
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + p;
+        let Some(&c) = b.get(at + 1) else { break };
+        if c == b'!' {
+            if b[at + 2..].starts_with(b"--") {
+                break;
+            }
+            // DOCTYPE or bogus comment: ends at the first `>`.
+            match memchr::memchr(b'>', &b[at + 2..]) {
+                Some(q) => i = at + 2 + q + 1,
+                None => break,
+            }
+            continue;
+        }
+        if c == b'?' {
+            match memchr::memchr(b'>', &b[at + 2..]) {
+                Some(q) => i = at + 2 + q + 1,
+                None => break,
+            }
+            continue;
+        }
+        if c == b'/' {
+            match b.get(at + 2) {
+                Some(d) if d.is_ascii_alphabetic() => match read_tag(b, at + 2, &mut attrs) {
+                    Some(t) => i = t.end,
+                    None => break,
+                },
+                Some(b'>') => i = at + 3,
+                Some(_) => match memchr::memchr(b'>', &b[at + 2..]) {
+                    Some(q) => i = at + 2 + q + 1,
+                    None => break,
+                },
+                None => break,
+            }
+            continue;
+        }
+        if !c.is_ascii_alphabetic() {
+            i = at + 1;
+            continue;
+        }
+        let Some(t) = read_tag(b, at + 1, &mut attrs) else { break };
+        lower.clear();
+        lower.extend(b[t.name.0..t.name.1].iter().map(u8::to_ascii_lowercase));
+        if stops_rewriting(&lower) {
+            break;
+        }
+        keep.clear();
+        for &(n, v) in &attrs {
+            let an = &b[n.0..n.1];
+            if attr_is_read(&lower, an) {
+                keep.push((n, v));
+            } else if lower == b"a" && an.eq_ignore_ascii_case(b"href") {
+                keep.push((n, None));
+            }
+        }
+        if keep.len() != attrs.len() || keep.iter().zip(&attrs).any(|(k, a)| k.1 != a.1) {
+            out.extend_from_slice(&b[copied..at]);
+            out.push(b'<');
+            out.extend_from_slice(&b[t.name.0..t.name.1]);
+            for &(n, v) in &keep {
+                out.push(b' ');
+                out.extend_from_slice(&b[n.0..n.1]);
+                if let Some(v) = v {
+                    out.push(b'=');
+                    out.extend_from_slice(&b[v.0..v.1]);
+                }
+            }
+            out.extend_from_slice(if t.self_closing { b" />" } else { b">" });
+            copied = t.end;
+        }
+        i = t.end;
+        if is_raw(&lower) {
+            // Raw text up to the end tag of the same name.
+            let mut j = i;
+            let mut end = None;
+            while let Some(q) = memchr::memmem::find(&b[j..], b"</") {
+                let n = j + q + 2;
+                if b.len() > n + lower.len()
+                    && b[n..n + lower.len()].eq_ignore_ascii_case(&lower)
+                    && (is_ws(b[n + lower.len()]) || matches!(b[n + lower.len()], b'/' | b'>'))
+                {
+                    end = read_tag(b, n, &mut attrs).map(|t| t.end);
+                    break;
+                }
+                j = n;
+            }
+            match end {
+                Some(e) => i = e,
+                None => break,
+            }
+        }
+    }
+    if out.is_empty() {
+        return None;
+    }
+    out.extend_from_slice(&b[copied..]);
+    // Only whole attributes (ASCII-delimited) were cut: UTF-8 stays valid.
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -362,5 +590,46 @@ mod tests {
     #[test]
     fn clean_markup_is_borrowed() {
         assert!(matches!(prefilter("<p>plain</p>").html, Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn unread_attributes_are_dropped() {
+        let s = strip_unused_attributes(
+            "<!DOCTYPE html><html lang=en><div CLASS='a b' data-x=\"1>2\" id=k onclick=f()>t</div>\
+             <a href=\"/x?a=1&b=2\" title=T>l</a><img src=x.png alt=\"\"/><meta name=description content=d>",
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "<!DOCTYPE html><html lang=en><div CLASS='a b' id=k>t</div><a href>l</a><img /><meta name=description content=d>"
+        );
+    }
+
+    #[test]
+    fn raw_text_and_unmodelled_parts_are_left_alone() {
+        let t = "<title><b x=1></title><p y=2>a<noscript><img src=1></noscript><select><p z=3></select>";
+        assert_eq!(
+            strip_unused_attributes(t).unwrap(),
+            "<title><b x=1></title><p>a<noscript><img src=1></noscript><select><p z=3></select>"
+        );
+        assert!(strip_unused_attributes("<!-- c --><p x=1>").is_none());
+        assert!(strip_unused_attributes("<p class=a>").is_none());
+        // A tag the input ends inside is dropped by the tokenizer: untouched.
+        assert!(strip_unused_attributes("<p x=1").is_none());
+    }
+
+    #[test]
+    fn stripped_markup_parses_to_the_same_blocks() {
+        let page = "<html><body><div class=\"main\" data-a='x' style=\"color:red\"><p title=\"a>b\" id=p1>Hello \
+                    <a href=/x rel=nofollow>world</a></p><p hidden data-b=1>gone</p><p aria-hidden=true x=y>no</p>\
+                    <img src=a.png/><p class=x y=\"z\"/>z</div><textarea x=1>q</textarea></body></html>";
+        let a = crate::segment::html::segment(page, false);
+        let stripped = strip_unused_attributes(page).unwrap();
+        assert!(stripped.len() < page.len());
+        let b = crate::segment::html::segment(&stripped, false);
+        let key = |p: &crate::block::Page| {
+            p.blocks.iter().map(|x| (x.text.clone(), x.link_chars, x.attr_score)).collect::<Vec<_>>()
+        };
+        assert_eq!(key(&a), key(&b));
     }
 }
