@@ -105,9 +105,15 @@ pub fn names() -> Vec<String> {
     v
 }
 
-/// Where the neighbour features start in a row (they come last, but for
-/// `main_pos`).
-static NAMES_OWN: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+/// A row's length, and where its neighbour features start (they come last,
+/// but for `main_pos`): read from [`names`] once, not per page.
+fn layout() -> (usize, usize) {
+    static LAYOUT: std::sync::OnceLock<(usize, usize)> = std::sync::OnceLock::new();
+    *LAYOUT.get_or_init(|| {
+        let names = names();
+        (names.len(), names.iter().position(|s| s == "prev_log_chars").unwrap_or(0))
+    })
+}
 
 fn ln(x: usize) -> f32 {
     (x as f32).ln_1p()
@@ -171,12 +177,11 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
         }
         runs[start..i].fill(i - start);
     }
-    let width = names().len();
+    let (width, own) = layout();
     let mut rows = Vec::with_capacity(n);
     let mut chars_before = 0usize;
     // Ablation without context: the scorer sees no neighbour at all.
     let blind = crate::ablate::off(crate::ablate::Source::Context);
-    let own = NAMES_OWN.get_or_init(|| names().iter().position(|s| s == "prev_log_chars").unwrap_or(0));
     for (i, b) in blocks.iter().enumerate() {
         let f = &a.feats[i];
         let t = &b.text;
@@ -293,7 +298,7 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
         if blind {
             // (all but the last feature, the position in the main region)
             let end = r.len() - 1;
-            r[*own..end].iter_mut().for_each(|x| *x = 0.0);
+            r[own..end].iter_mut().for_each(|x| *x = 0.0);
         }
         rows.push(r);
     }
