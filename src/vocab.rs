@@ -19,7 +19,7 @@ use regex::RegexSet;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
-mod embedded {
+pub(crate) mod embedded {
     include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 }
 

@@ -9,6 +9,7 @@
 
 use super::charclass::CharClass;
 use super::fasthash::FastMap;
+use super::langid::{self, LangId, Votes};
 use std::io::BufRead;
 use std::sync::OnceLock;
 
@@ -24,6 +25,10 @@ pub(crate) const ORDER: usize = 5;
 /// than repairing the document.
 const MIN_MODEL_WORDS: usize = 1000;
 
+/// A language needs this many non-ASCII characters seen in its words before
+/// their distribution is used as its prior.
+const MIN_LANG_CHARS: u64 = 200;
+
 /// Start and end of a word in the n-gram model.
 pub(crate) const BOW: char = '\u{2}';
 pub(crate) const EOW: char = '\u{3}';
@@ -37,10 +42,18 @@ pub(crate) const BLANK: char = '\u{1}';
 pub struct Lexicon {
     /// Words as spelled.
     words: FastMap<Box<str>, u64>,
-    /// Words lower-cased (typewriter apostrophe folded to ’).
-    lower: FastMap<Box<str>, u64>,
+    /// Words lower-cased (typewriter apostrophe folded to ’), with the
+    /// languages of the paragraphs they were seen in.
+    lower: FastMap<Box<str>, Seen>,
+    /// Lower-cased words with a non-ASCII character (the only ones a lost
+    /// character can be restored to): their counts per paragraph language,
+    /// sorted by language. "à" is a French word far more than a
+    /// Portuguese one; the batch's global count cannot say so.
+    by_lang: FastMap<Box<str>, Vec<(LangId, u64)>>,
     /// Sum of all counts.
     tokens: u64,
+    /// Sum of the counts learned in each paragraph language.
+    lang_tokens: Vec<u64>,
     /// Made from a word list (every word once) rather than learned from text.
     list: bool,
     /// For short ASCII function words ("und", "que", "the"): how often each
@@ -49,6 +62,14 @@ pub struct Lexicon {
     /// quotes its language uses.
     profiles: FastMap<Box<str>, FastMap<char, u32>>,
     derived: OnceLock<Derived>,
+}
+
+/// A lower-cased word's count and the languages it was seen in (bit `i` is
+/// [`langid`] language `i`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub(crate) n: u64,
+    pub(crate) langs: u64,
 }
 
 /// Indexes built from the counts on first use.
@@ -67,6 +88,17 @@ pub(crate) struct Derived {
     pub(crate) logp: FastMap<u128, f32>,
     /// Whether `logp` was built (large enough lexicon).
     pub(crate) has_model: bool,
+    /// The same model per paragraph language, from the words seen in that
+    /// language, for languages with enough words (indexed by [`LangId`]).
+    /// Built on first use ([`Lexicon::lang_model`]): most batches need few
+    /// languages' models, or none.
+    lang_logp: Vec<OnceLock<Option<FastMap<u128, f32>>>>,
+    /// Distinct words seen per language.
+    lang_words: Vec<usize>,
+    /// Per paragraph language: how often each non-ASCII character occurs
+    /// in its words (lower-cased), and the total, for languages with at
+    /// least [`MIN_LANG_CHARS`] of them.
+    pub(crate) lang_chars: Vec<Option<(FastMap<char, u64>, u64)>>,
     /// Non-ASCII characters that occur in words, lower-cased, most frequent
     /// first.
     pub(crate) alphabet: Vec<(char, u64)>,
@@ -89,7 +121,9 @@ impl Clone for Lexicon {
         Lexicon {
             words: self.words.clone(),
             lower: self.lower.clone(),
+            by_lang: self.by_lang.clone(),
             tokens: self.tokens,
+            lang_tokens: self.lang_tokens.clone(),
             list: self.list,
             profiles: self.profiles.clone(),
             derived: OnceLock::new(),
@@ -104,19 +138,40 @@ impl Lexicon {
     }
 
     fn add(&mut self, w: &str, n: u64) {
-        self.add_with(w, n, &mut String::new());
+        self.add_with(w, n, &mut String::new(), None);
     }
 
     /// [`Lexicon::add`] with a scratch buffer for the lower-cased word, so
-    /// learning a text allocates only for new words.
-    fn add_with(&mut self, w: &str, n: u64, scratch: &mut String) {
+    /// learning a text allocates only for new words, and the language of
+    /// the paragraph the word was seen in.
+    fn add_with(&mut self, w: &str, n: u64, scratch: &mut String, lang: Option<LangId>) {
         bump(&mut self.words, w, n);
-        if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-            bump(&mut self.lower, w, n);
+        let langs = lang.map_or(0, |l| 1u64 << l);
+        let lw: &str = if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            w
         } else {
             scratch.clear();
             scratch.extend(w.chars().map(lower_char));
-            bump(&mut self.lower, scratch, n);
+            scratch
+        };
+        if let Some(v) = self.lower.get_mut(lw) {
+            v.n += n;
+            v.langs |= langs;
+        } else {
+            self.lower.insert(lw.into(), Seen { n, langs });
+        }
+        if let Some(l) = lang {
+            if self.lang_tokens.len() <= l as usize {
+                self.lang_tokens.resize(l as usize + 1, 0);
+            }
+            self.lang_tokens[l as usize] += n;
+            if !lw.is_ascii() {
+                let v = match self.by_lang.get_mut(lw) {
+                    Some(v) => v,
+                    None => self.by_lang.entry(lw.into()).or_default(),
+                };
+                add_lang_count(v, l, n);
+            }
         }
         self.tokens += n;
     }
@@ -143,6 +198,28 @@ impl Lexicon {
         l
     }
 
+    /// Add one paragraph's kept words under its language, or note them as
+    /// pending (`offset` is where they start in the document's list) when
+    /// its function words do not decide.
+    fn close_paragraph(
+        &mut self,
+        words: &[&str],
+        votes: &Votes,
+        pending: &mut Vec<(usize, usize)>,
+        offset: usize,
+        scratch: &mut String,
+    ) {
+        match votes.winner() {
+            Some(l) => {
+                for w in words {
+                    self.add_with(w, 1, scratch, Some(l));
+                }
+            }
+            None if !words.is_empty() => pending.push((offset, offset + words.len())),
+            None => {}
+        }
+    }
+
     fn learn_inner(&mut self, text: &str, profiles: bool) {
         let fixed = super::prepare_for_learning(text);
         let text = fixed.as_deref().unwrap_or(text);
@@ -151,8 +228,28 @@ impl Lexicon {
         // so numeric order is the words' order): no allocation per word.
         let mut seen_profile_words: Vec<u32> = Vec::new();
         let mut scratch = String::new();
+        // With profiles (the batch lexicon), words are tagged with their
+        // paragraph's language: a paragraph's words wait in `kept` until
+        // its end, when its function words have voted; paragraphs too short
+        // to tell take the document's language at the end.
+        let table = profiles.then(langid::table);
+        let mut kept: Vec<&str> = Vec::new();
+        let mut par_votes = Votes::default();
+        let mut doc_votes = Votes::default();
+        let mut par_start = 0usize;
+        let mut pending: Vec<(usize, usize)> = Vec::new();
+        let mut next_newline = memchr::memchr(b'\n', text.as_bytes()).unwrap_or(usize::MAX);
+        let bytes = text.as_bytes();
         for (w, start, end) in words_with_pos(text) {
-            let bytes = text.as_bytes();
+            if let (Some(_), true) = (table, start > next_newline) {
+                {
+                    self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch);
+                    doc_votes.merge(&par_votes);
+                    par_votes = Votes::default();
+                    par_start = kept.len();
+                    next_newline = memchr::memchr(b'\n', &bytes[start..]).map_or(usize::MAX, |k| start + k);
+                }
+            }
             let touches = |i: usize| {
                 let c = char_at(text, i);
                 c == Some('?') || c == Some('\u{fffd}')
@@ -176,13 +273,28 @@ impl Lexicon {
             if !w.is_ascii() && super::mojibake::may_have_mojibake(w) {
                 continue;
             }
-            self.add_with(w, 1, &mut scratch);
-            if profiles && w.is_ascii() && w.len() <= MAX_PROFILE_WORD && w.chars().all(|c| c.is_ascii_alphabetic()) {
-                let mut k = 0u32;
-                for (i, b) in w.bytes().enumerate() {
-                    k |= u32::from(b.to_ascii_lowercase()) << (24 - 8 * i);
+            let short = w.len() <= MAX_PROFILE_WORD && w.bytes().all(|b| b.is_ascii_alphabetic());
+            let key = if profiles && short { langid::pack(w.as_bytes()) } else { None };
+            if let Some(t) = table {
+                kept.push(w);
+                if let Some(k) = key {
+                    par_votes.add(t, k);
                 }
+            } else {
+                self.add_with(w, 1, &mut scratch, None);
+            }
+            if let Some(k) = key {
                 seen_profile_words.push(k);
+            }
+        }
+        if table.is_some() {
+            self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch);
+            doc_votes.merge(&par_votes);
+            let lang = doc_votes.winner();
+            for (s, e) in pending {
+                for w in &kept[s..e] {
+                    self.add_with(w, 1, &mut scratch, lang);
+                }
             }
         }
         if !seen_profile_words.is_empty() {
@@ -220,9 +332,18 @@ impl Lexicon {
             *self.words.entry(w.clone()).or_default() += n;
         }
         for (w, n) in &other.lower {
-            *self.lower.entry(w.clone()).or_default() += n;
+            let e = self.lower.entry(w.clone()).or_default();
+            e.n += n.n;
+            e.langs |= n.langs;
+        }
+        for (w, v) in &other.by_lang {
+            let mine = self.by_lang.entry(w.clone()).or_default();
+            for &(l, n) in v {
+                add_lang_count(mine, l, n);
+            }
         }
         self.tokens += other.tokens;
+        add_tokens(&mut self.lang_tokens, &other.lang_tokens);
         for (w, p) in &other.profiles {
             let mine = self.profiles.entry(w.clone()).or_default();
             for (&c, &n) in p {
@@ -244,9 +365,22 @@ impl Lexicon {
             *self.words.entry(w).or_default() += n;
         }
         for (w, n) in other.lower {
-            *self.lower.entry(w).or_default() += n;
+            let e = self.lower.entry(w).or_default();
+            e.n += n.n;
+            e.langs |= n.langs;
+        }
+        for (w, v) in other.by_lang {
+            let mine = self.by_lang.entry(w).or_default();
+            if mine.is_empty() {
+                *mine = v;
+                continue;
+            }
+            for (l, n) in v {
+                add_lang_count(mine, l, n);
+            }
         }
         self.tokens += other.tokens;
+        add_tokens(&mut self.lang_tokens, &other.lang_tokens);
         for (w, p) in other.profiles {
             let mine = self.profiles.entry(w).or_default();
             if mine.is_empty() {
@@ -296,12 +430,23 @@ impl Lexicon {
 
     /// How often `lw` (lower-cased) was seen in any spelling.
     pub(crate) fn count_lower(&self, lw: &str) -> u64 {
-        self.lower.get(lw).copied().unwrap_or(0)
+        self.lower.get(lw).map_or(0, |s| s.n)
+    }
+
+    /// How often `lw` (lower-cased, with a non-ASCII character) was seen in
+    /// paragraphs of language `lang`.
+    pub(crate) fn count_lower_in(&self, lw: &str, lang: LangId) -> u64 {
+        self.by_lang.get(lw).and_then(|v| v.iter().find(|x| x.0 == lang)).map_or(0, |x| x.1)
     }
 
     /// Sum of all counts.
     pub(crate) fn tokens(&self) -> u64 {
         self.tokens
+    }
+
+    /// Sum of the counts learned in paragraphs of language `l`.
+    pub(crate) fn tokens_in(&self, l: LangId) -> u64 {
+        self.lang_tokens.get(l as usize).copied().unwrap_or(0)
     }
 
     /// Whether this lexicon is a word list (no frequencies).
@@ -316,6 +461,21 @@ impl Lexicon {
 
     pub(crate) fn derived(&self) -> &Derived {
         self.derived.get_or_init(|| Derived::build(self))
+    }
+
+    /// The character model of the words seen in paragraphs of language
+    /// `l`, when this lexicon carries a model and has enough such words.
+    pub(crate) fn lang_model(&self, l: LangId) -> Option<&FastMap<u128, f32>> {
+        let d = self.derived();
+        let cell = d.lang_logp.get(l as usize)?;
+        cell.get_or_init(|| {
+            let n = d.lang_words[l as usize];
+            (n >= MIN_MODEL_WORDS).then(|| {
+                let words = self.lower.iter().filter(|(_, s)| s.langs & (1 << l) != 0).map(|(w, _)| &**w);
+                ngram_model(words, n, None)
+            })
+        })
+        .as_ref()
     }
 }
 
@@ -342,7 +502,7 @@ impl Derived {
             }
         }
         let mut alphabet: FastMap<char, u64> = FastMap::default();
-        for (lw, &n) in &lex.lower {
+        for (lw, &Seen { n, .. }) in &lex.lower {
             if lw.is_ascii() {
                 continue;
             }
@@ -370,6 +530,18 @@ impl Derived {
         alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         d.common_lower = alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect();
         d.alphabet = alphabet;
+        let nlang = langid::table().langs.len();
+        let mut lang_chars: Vec<(FastMap<char, u64>, u64)> = vec![Default::default(); nlang];
+        for (w, v) in &lex.by_lang {
+            for &(l, n) in v {
+                let (m, tot) = &mut lang_chars[l as usize];
+                for c in w.chars().filter(|c| !c.is_ascii()) {
+                    *m.entry(c).or_default() += n;
+                    *tot += n;
+                }
+            }
+        }
+        d.lang_chars = lang_chars.into_iter().map(|x| (x.1 >= MIN_LANG_CHARS).then_some(x)).collect();
         for (w, p) in &lex.profiles {
             let tot: u32 = p.values().sum();
             if tot == 0 {
@@ -384,41 +556,19 @@ impl Derived {
         // character model from them.
         if lex.is_large() && !lex.list {
             d.has_model = true;
-            // n-gram counts; a context's total is the sum of the counts of
-            // the n-grams that extend it, added up afterwards over the
-            // distinct n-grams rather than once per occurrence.
-            let mut grams: FastMap<u128, u32> = FastMap::default();
-            grams.reserve(lex.lower.len() * 8);
             let mut bigrams: FastMap<(char, char), u32> = FastMap::default();
-            let mut buf: Vec<char> = Vec::with_capacity(48);
-            for lw in lex.lower.keys() {
-                buf.clear();
-                buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
-                buf.extend(lw.chars());
-                buf.push(EOW);
-                for i in ORDER - 1..buf.len() {
-                    // Keys of the grams ending at `i`, shortest first.
-                    let mut k: u128 = 0;
-                    for n in 1..=ORDER {
-                        k |= (buf[i + 1 - n] as u128) << (21 * (n - 1));
-                        *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1;
-                    }
-                    let (a, b) = (buf[i - 1], buf[i]);
-                    if a != BOW && b != EOW && (!a.is_ascii() || !b.is_ascii()) {
-                        *bigrams.entry((a, b)).or_default() += 1;
-                    }
+            d.logp = ngram_model(lex.lower.keys().map(|w| &**w), lex.lower.len(), Some(&mut bigrams));
+            // Per language: the words seen in that language's paragraphs.
+            let nlang = langid::table().langs.len();
+            d.lang_words = vec![0usize; nlang];
+            for s in lex.lower.values() {
+                let mut m = s.langs;
+                while m != 0 {
+                    d.lang_words[m.trailing_zeros() as usize] += 1;
+                    m &= m - 1;
                 }
             }
-            let mut contexts: FastMap<u128, u32> = FastMap::default();
-            contexts.reserve(grams.len());
-            for (&k, &n) in &grams {
-                *contexts.entry(context_key(k)).or_default() += n;
-            }
-            d.logp.reserve(grams.len());
-            for (&k, &n) in &grams {
-                let den = contexts.get(&context_key(k)).copied().unwrap_or(n).max(n);
-                d.logp.insert(k, (n as f32 / den as f32).ln());
-            }
+            d.lang_logp = (0..nlang).map(|_| OnceLock::new()).collect();
             let mut follow: FastMap<char, Vec<(char, u32)>> = FastMap::default();
             let mut precede: FastMap<char, Vec<(char, u32)>> = FastMap::default();
             for (&(a, b), &n) in &bigrams {
@@ -438,6 +588,73 @@ impl Derived {
             }
         }
         d
+    }
+}
+
+/// ln P(last character | the ones before) for every n-gram of the given
+/// word types (with word boundaries), keyed by [`gram_key`]; with
+/// `bigrams`, also counts the pairs of neighbouring characters of which one
+/// is not ASCII.
+fn ngram_model<'w>(
+    words: impl Iterator<Item = &'w str>,
+    size: usize,
+    mut bigrams: Option<&mut FastMap<(char, char), u32>>,
+) -> FastMap<u128, f32> {
+    // n-gram counts; a context's total is the sum of the counts of the
+    // n-grams that extend it, added up afterwards over the distinct n-grams
+    // rather than once per occurrence.
+    let mut grams: FastMap<u128, u32> = FastMap::default();
+    grams.reserve(size * 8);
+    let mut buf: Vec<char> = Vec::with_capacity(48);
+    for lw in words {
+        buf.clear();
+        buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
+        buf.extend(lw.chars());
+        buf.push(EOW);
+        for i in ORDER - 1..buf.len() {
+            // Keys of the grams ending at `i`, shortest first.
+            let mut k: u128 = 0;
+            for n in 1..=ORDER {
+                k |= (buf[i + 1 - n] as u128) << (21 * (n - 1));
+                *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1;
+            }
+            if let Some(bg) = bigrams.as_deref_mut() {
+                let (a, b) = (buf[i - 1], buf[i]);
+                if a != BOW && b != EOW && (!a.is_ascii() || !b.is_ascii()) {
+                    *bg.entry((a, b)).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut contexts: FastMap<u128, u32> = FastMap::default();
+    contexts.reserve(grams.len());
+    for (&k, &n) in &grams {
+        *contexts.entry(context_key(k)).or_default() += n;
+    }
+    let mut logp: FastMap<u128, f32> = FastMap::default();
+    logp.reserve(grams.len());
+    for (&k, &n) in &grams {
+        let den = contexts.get(&context_key(k)).copied().unwrap_or(n).max(n);
+        logp.insert(k, (n as f32 / den as f32).ln());
+    }
+    logp
+}
+
+/// Add per-language token sums.
+fn add_tokens(mine: &mut Vec<u64>, other: &[u64]) {
+    if mine.len() < other.len() {
+        mine.resize(other.len(), 0);
+    }
+    for (a, b) in mine.iter_mut().zip(other) {
+        *a += b;
+    }
+}
+
+/// Add `n` to language `l`'s count in a list sorted by language.
+fn add_lang_count(v: &mut Vec<(LangId, u64)>, l: LangId, n: u64) {
+    match v.binary_search_by_key(&l, |x| x.0) {
+        Ok(i) => v[i].1 += n,
+        Err(i) => v.insert(i, (l, n)),
     }
 }
 
@@ -596,8 +813,34 @@ mod tests {
             m.merge(&y);
             x.absorb(y);
             assert_eq!((&x.words, &x.lower, x.tokens, &x.profiles), (&m.words, &m.lower, m.tokens, &m.profiles));
+            assert_eq!((&x.by_lang, &x.lang_tokens), (&m.by_lang, &m.lang_tokens));
         }
         assert_eq!(ab.count("über"), 2);
+    }
+
+    #[test]
+    fn words_are_counted_per_paragraph_language() {
+        let fr = langid::table().langs.iter().position(|&l| l == "fr").unwrap() as LangId;
+        let pt = langid::table().langs.iter().position(|&l| l == "pt").unwrap() as LangId;
+        let mut l = Lexicon::new();
+        // Two paragraphs of one document, each with its own language; a
+        // third too short to tell takes the document's (French: more votes).
+        l.learn(
+            "Il est à Paris et il va à la gare avec les amis de la ville.\n\
+             Ele é um homem que não vai para a praia com os amigos.\n\
+             à bientôt\n\
+             Nous sommes à la maison et nous allons à la mer pour les vacances.",
+        );
+        assert_eq!(l.count_lower("à"), 5);
+        assert_eq!(l.count_lower_in("à", fr), 5);
+        assert_eq!(l.count_lower_in("à", pt), 0);
+        assert_eq!(l.count_lower_in("é", pt), 1);
+        assert!(l.tokens_in(fr) > l.tokens_in(pt));
+        assert_eq!(l.tokens_in(fr) + l.tokens_in(pt), l.tokens());
+        // One document's lexicon needs no languages.
+        let d = Lexicon::of_document("Il est à Paris et il va à la gare.");
+        assert_eq!(d.count_lower("à"), 2);
+        assert_eq!(d.count_lower_in("à", fr), 0);
     }
 
     #[test]

@@ -29,6 +29,7 @@
 use super::charclass::CharClass;
 use super::charclass::{is_wordish, script, Script, SCRIPTS, SCRIPT_LIST};
 use super::fasthash::FastMap;
+use super::langid::{self, LangId};
 use super::lexicon::{lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
 use std::cell::RefCell;
 
@@ -179,12 +180,21 @@ struct Model<'a> {
     shapes: Vec<&'a Derived>,
     /// The character model: the largest lexicon's.
     main: Option<&'a Derived>,
+    /// The paragraph's language, from its intact function words.
+    lang: Option<LangId>,
+    /// `main`'s character model for that language, when it has one.
+    lang_logp: Option<&'a FastMap<u128, f32>>,
+    /// The non-ASCII characters of that language's words, with their total.
+    lang_chars: Option<&'a (FastMap<char, u64>, u64)>,
     /// Candidate non-ASCII characters for a blank, most frequent first.
     alphabet: std::borrow::Cow<'a, [char]>,
     prior: FastMap<char, f32>,
     prior_total: f32,
     /// Word tokens counted by all lexicons.
     tokens: u64,
+    /// Word tokens learned in the paragraph's language, when there are
+    /// enough of them to stand for it.
+    lang_tokens: Option<u64>,
     /// The script of most of the paragraph's letters: lost letters are of
     /// that script.
     script: Script,
@@ -214,6 +224,17 @@ const KEEP_DAMAGE: f32 = -8.0;
 /// word models are sharp (a known word against an unknown one differs by
 /// many nats) but not well calibrated across word lengths.
 const WORD_WEIGHT: f32 = 0.35;
+/// Weight of the paragraph language's character model against the whole
+/// batch's, in ln P.
+const LANG_MIX: f32 = 0.5;
+/// Tokens a language needs in the batch before word frequencies are taken
+/// within it.
+const MIN_LANG_TOKENS: u64 = 2000;
+/// Share of the language's own character distribution in the prior; the
+/// rest comes from the function-word profiles.
+const LANG_PRIOR_SHARE: f32 = 0.5;
+/// What a word seen only in paragraphs of other languages counts for.
+const OTHER_LANG_SHARE: f32 = 0.2;
 /// Backoff penalty of the n-gram model (stupid backoff).
 const BACKOFF: f32 = -0.9;
 /// Known words tried per shape.
@@ -235,12 +256,13 @@ impl<'a> Model<'a> {
         let shapes: Vec<&Derived> = shape_lex.iter().map(|l| l.derived()).collect();
         // The character model of the first large lexicon learned from text
         // (the batch's): a word list of one language would skew it.
-        let main = shape_lex
+        let main_lex = shape_lex
             .iter()
             .find(|l| !l.is_list() && l.is_large())
             .or_else(|| shape_lex.iter().find(|l| l.is_large()))
-            .map(|l| l.derived())
-            .filter(|d| d.has_model);
+            .copied()
+            .filter(|l| l.derived().has_model);
+        let main = main_lex.map(|l| l.derived());
         let alphabet: std::borrow::Cow<'a, [char]> = match main {
             Some(d) => std::borrow::Cow::Borrowed(&d.common_lower),
             None => {
@@ -300,10 +322,27 @@ impl<'a> Model<'a> {
         }
         let best = (0..SCRIPTS).max_by_key(|&i| (counts[i], usize::MAX - i)).unwrap_or(0);
         let script = if counts[best] == 0 { Script::Latin } else { SCRIPT_LIST[best] };
+        let text: String = chars.iter().collect();
+        let lang = langid::of_text(&text);
+        let lang_logp = match (main_lex, lang) {
+            (Some(x), Some(l)) => x.lang_model(l),
+            _ => None,
+        };
+        let lang_chars = match (main, lang) {
+            (Some(d), Some(l)) => d.lang_chars.get(l as usize).and_then(|m| m.as_ref()),
+            _ => None,
+        };
+        let lang_tokens = lang
+            .map(|l| lexicons.iter().filter(|x| !x.is_list()).map(|x| x.tokens_in(l)).sum::<u64>())
+            .filter(|&t| t >= MIN_LANG_TOKENS);
         Model {
             lexicons,
             shapes,
             main,
+            lang,
+            lang_tokens,
+            lang_logp,
+            lang_chars,
             alphabet,
             prior,
             prior_total,
@@ -320,6 +359,16 @@ impl<'a> Model<'a> {
 
     /// Share of `c` among the non-ASCII characters of texts like this one.
     fn prior_of(&self, c: char) -> f32 {
+        if let Some((m, tot)) = self.lang_chars {
+            let own = m.get(&c).copied().unwrap_or(0) as f32 / *tot as f32;
+            let mix = LANG_PRIOR_SHARE;
+            let prof = if self.prior_total > 0.0 {
+                self.prior.get(&c).copied().unwrap_or(0.0) / self.prior_total
+            } else {
+                own
+            };
+            return mix * own + (1.0 - mix) * prof;
+        }
         if self.prior_total <= 0.0 {
             return 0.02;
         }
@@ -327,7 +376,7 @@ impl<'a> Model<'a> {
     }
 
     fn prior_ln(&self, c: char) -> f32 {
-        if self.prior_total <= 0.0 {
+        if self.prior_total <= 0.0 && self.lang_chars.is_none() {
             return 0.0;
         }
         (self.prior_of(c) + 0.002).ln()
@@ -336,20 +385,25 @@ impl<'a> Model<'a> {
     /// How often the lexicons learned from text saw `w`; a word only a word
     /// list knows counts as half an occurrence.
     fn count_lower(&self, w: &str) -> f32 {
-        let mut n = 0u64;
+        let mut n = 0f32;
         let mut listed = false;
         for l in self.lexicons {
             let c = l.count_lower(w);
             if l.is_list() {
                 listed |= c > 0;
+            } else if let (Some(lang), false) = (self.lang, w.is_ascii()) {
+                // Seen in the paragraph's own language counts in full,
+                // elsewhere only in part.
+                let own = l.count_lower_in(w, lang);
+                n += own as f32 + OTHER_LANG_SHARE * (c - own) as f32;
             } else {
-                n += c;
+                n += c as f32;
             }
         }
-        if n == 0 && listed {
+        if n == 0.0 && listed {
             0.5
         } else {
-            n as f32
+            n
         }
     }
 
@@ -361,6 +415,15 @@ impl<'a> Model<'a> {
     #[inline]
     fn logp(&self, ctx: &[char], c: char) -> f32 {
         let Some(d) = self.main else { return NO_MODEL_PER_CHAR };
+        let global = Self::backoff(&d.logp, ctx, c);
+        match self.lang_logp {
+            Some(m) => LANG_MIX * Self::backoff(m, ctx, c) + (1.0 - LANG_MIX) * global,
+            None => global,
+        }
+    }
+
+    #[inline]
+    fn backoff(logp: &FastMap<u128, f32>, ctx: &[char], c: char) -> f32 {
         let max = ctx.len().min(ORDER - 1);
         let mut pen = 0.0;
         for n in (0..=max).rev() {
@@ -370,7 +433,7 @@ impl<'a> Model<'a> {
                 key = (key << 21) | x as u128;
             }
             key = ((key << 21) | c as u128) | (((n + 1) as u128) << (21 * ORDER));
-            if let Some(&lp) = d.logp.get(&key) {
+            if let Some(&lp) = logp.get(&key) {
                 return lp + pen;
             }
             pen += BACKOFF;
@@ -407,10 +470,16 @@ impl<'a> Model<'a> {
         let s: String = w.iter().collect();
         let n = self.count_lower(&s);
         let novel = (1.0 - KNOWN_WEIGHT).ln() + self.word_logp(w);
-        let score = if n <= 0.0 || self.tokens == 0 {
+        // Known words' share of the paragraph language's tokens, when the
+        // batch has enough of that language.
+        let tokens = match self.lang_tokens {
+            Some(t) if !s.is_ascii() => t,
+            _ => self.tokens,
+        };
+        let score = if n <= 0.0 || tokens == 0 {
             novel
         } else {
-            let known = (KNOWN_WEIGHT * n / self.tokens as f32).ln();
+            let known = (KNOWN_WEIGHT * n / tokens as f32).ln();
             let (a, b) = if known > novel { (known, novel) } else { (novel, known) };
             a + (b - a).exp().ln_1p()
         };
@@ -1694,7 +1763,12 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
         if sentence_start(chars, cs, r) {
             return up(c);
         }
-        let _ = ce;
+        // Before a capitalised word, in a language that capitalises only
+        // names and titles: part of the name ("Ada ?lvarez Conde", "de
+        // ?ltimas Noticias").
+        if model.lang.is_some_and(|l| !langid::capitalises_nouns(l)) && next_word_upper(chars, ce) {
+            return up(c);
+        }
     }
     c
 }
@@ -1736,6 +1810,16 @@ fn word_text(pieces: &[Piece], p: usize, c: char) -> String {
 
 /// Whether the run starts a sentence: only white space, opening quotes or
 /// brackets between it and the end of the previous sentence.
+/// Whether the word after the one ending at `ce` (past spaces) starts with
+/// a capital.
+fn next_word_upper(chars: &[char], ce: usize) -> bool {
+    let mut i = ce;
+    while i < chars.len() && (chars[i] == ' ' || chars[i] == '\u{a0}') {
+        i += 1;
+    }
+    i > ce && chars.get(i).is_some_and(|c| c.is_uppercase())
+}
+
 fn sentence_start(chars: &[char], cs: usize, r: &Run) -> bool {
     let mut i = r.start;
     while i > 0 {
@@ -1781,6 +1865,19 @@ mod tests {
         assert_eq!(r.as_deref(), Some("Das ist schön und groß."));
         let r = restore("Das ist sch??n und gro??artig", &[&l]);
         assert_eq!(r.as_deref(), Some("Das ist schön und gro??artig"));
+    }
+
+    #[test]
+    fn a_lost_capital_before_a_name_is_a_capital() {
+        // Spanish capitalises names, not nouns: before "Conde" the restored
+        // first letter is a capital; in German a capital says nothing.
+        let l = lex(&["El señor Álvarez habló con la señora álvarez de la ciudad y de los pueblos del norte."]);
+        let r = restore("Ayer el jefe de los trabajadores, Ada ?lvarez Conde, dijo que el pueblo y las ciudades del sur no est?n bien.", &[&l])
+            .unwrap_or_default();
+        assert!(r.contains("Ada Álvarez Conde"), "{r}");
+        let r =
+            restore("Die Stadt und der Fluss sind gro? und die ?berfahrt Berlin ist sch?n.", &[]).unwrap_or_default();
+        assert!(!r.contains("Überfahrt"), "{r}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod charclass;
 mod codec;
 mod entities;
 mod fasthash;
+mod langid;
 mod lexicon;
 mod lost;
 mod mojibake;
