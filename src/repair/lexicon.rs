@@ -113,6 +113,14 @@ pub(crate) struct Derived {
     pub(crate) precede: FastMap<char, Vec<char>>,
     /// Profiles normalised to shares, largest first.
     pub(crate) profiles: FastMap<Box<str>, Vec<(char, f32)>>,
+    /// Lower-cased words with a non-ASCII character and their counts, for
+    /// [`Derived::affix`].
+    affix_words: Vec<(Box<str>, u64)>,
+    /// Their shapes (one [`BLANK`] per non-ASCII character) with the word's
+    /// index, sorted: words sharing a beginning are neighbours.
+    by_prefix: Vec<(Box<str>, u32)>,
+    /// The same with each shape reversed: words sharing an ending.
+    by_suffix: Vec<(Box<str>, u32)>,
 }
 
 impl Clone for Lexicon {
@@ -480,6 +488,23 @@ impl Lexicon {
 }
 
 impl Derived {
+    /// Known words whose shape starts with `prefix` (or, with `reversed`,
+    /// whose reversed shape starts with it), at most `cap` of them: each
+    /// word with its count.
+    pub(crate) fn affix<'a>(
+        &'a self,
+        prefix: &'a str,
+        reversed: bool,
+        cap: usize,
+    ) -> impl Iterator<Item = (&'a str, u64)> + 'a {
+        let v = if reversed { &self.by_suffix } else { &self.by_prefix };
+        let start = v.partition_point(|(s, _)| &**s < prefix);
+        v[start..].iter().take_while(move |(s, _)| s.starts_with(prefix)).take(cap).map(move |&(_, i)| {
+            let (w, n) = &self.affix_words[i as usize];
+            (&**w, *n)
+        })
+    }
+
     fn build(lex: &Lexicon) -> Derived {
         let mut d = Derived::default();
         let mut spellings: FastMap<Box<str>, (Box<str>, u64)> = FastMap::default();
@@ -528,6 +553,17 @@ impl Derived {
         }
         let mut alphabet: Vec<(char, u64)> = alphabet.into_iter().collect();
         alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut affix_words: Vec<(Box<str>, u64)> =
+            lex.lower.iter().filter(|(w, _)| !w.is_ascii()).map(|(w, s)| (w.clone(), s.n)).collect();
+        affix_words.sort();
+        for (i, (w, _)) in affix_words.iter().enumerate() {
+            let shape: String = w.chars().map(|c| if c.is_ascii() { c } else { BLANK }).collect();
+            d.by_suffix.push((shape.chars().rev().collect::<String>().into(), i as u32));
+            d.by_prefix.push((shape.into(), i as u32));
+        }
+        d.by_prefix.sort();
+        d.by_suffix.sort();
+        d.affix_words = affix_words;
         d.common_lower = alphabet.iter().filter(|&&(c, n)| n >= 2 && lower_char(c) == c).map(|x| x.0).collect();
         d.alphabet = alphabet;
         let nlang = langid::table().langs.len();

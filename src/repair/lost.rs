@@ -237,6 +237,18 @@ const LANG_PRIOR_SHARE: f32 = 0.5;
 const OTHER_LANG_SHARE: f32 = 0.2;
 /// Backoff penalty of the n-gram model (stupid backoff).
 const BACKOFF: f32 = -0.9;
+/// Known words sharing a beginning or an ending, looked at per blank.
+const AFFIX_CAP: usize = 64;
+/// Letters after the blank a shared beginning must cover, at least and at
+/// most (and before the blank for a shared ending, at most).
+const AFFIX_MIN_AFTER: usize = 2;
+const AFFIX_MAX_SIDE: usize = 3;
+/// A shared beginning or ending is at least this many characters.
+const AFFIX_MIN_LEN: usize = 4;
+/// Weight of those words' vote, in ln P, and the floor of a character
+/// they never have there.
+const AFFIX_WEIGHT: f32 = 0.6;
+const AFFIX_FLOOR: f32 = 0.05;
 /// Known words tried per shape.
 const SHAPE_CANDIDATES: usize = 16;
 /// Candidates tried per blank.
@@ -637,6 +649,72 @@ impl<'a> Model<'a> {
         best
     }
 
+    /// What known words sharing a beginning or an ending with `pattern`
+    /// around its blank at `pos` have there: "m?dica" after "médico",
+    /// "regenf?lle" after "unfälle". Inflections and compounds of a word the
+    /// batch saw intact are a surer guide than letter statistics. A share
+    /// per character, or nothing without such words.
+    fn affix_votes(&self, pattern: &[Unit], pos: usize) -> Vec<(char, f32)> {
+        let Some(d) = self.main else { return Vec::new() };
+        let shape: Vec<char> = pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }).collect();
+        let len = shape.len();
+        let mut votes: Vec<(char, f32)> = Vec::new();
+        let mut add = |words: &mut dyn Iterator<Item = (&str, u64)>, at: &dyn Fn(&str) -> Option<char>| {
+            let mut got: Vec<(char, f32)> = Vec::new();
+            let mut tot = 0.0;
+            for (w, n) in words {
+                let Some(c) = at(w) else { continue };
+                let n = n as f32;
+                tot += n;
+                match got.iter_mut().find(|x| x.0 == c) {
+                    Some(x) => x.1 += n,
+                    None => got.push((c, n)),
+                }
+            }
+            if tot > 0.0 {
+                for (c, n) in got {
+                    match votes.iter_mut().find(|x| x.0 == c) {
+                        Some(x) => x.1 += n / tot,
+                        None => votes.push((c, n / tot)),
+                    }
+                }
+                true
+            } else {
+                false
+            }
+        };
+        // Beginnings: the word up to a few letters past the blank.
+        for after in (AFFIX_MIN_AFTER..=AFFIX_MAX_SIDE).rev() {
+            let end = pos + 1 + after;
+            if end > len || end < AFFIX_MIN_LEN {
+                continue;
+            }
+            let q: String = shape[..end].iter().collect();
+            let mut it = d.affix(&q, false, AFFIX_CAP);
+            if add(&mut it, &|w: &str| w.chars().nth(pos)) {
+                break;
+            }
+        }
+        // Endings: from a few letters before the blank to the word's end.
+        for before in (1..=AFFIX_MAX_SIDE.min(pos)).rev() {
+            let start = pos - before;
+            if len - start < AFFIX_MIN_LEN || start == 0 {
+                continue;
+            }
+            let q: String = shape[start..].iter().rev().collect();
+            let from_end = len - 1 - pos;
+            let mut it = d.affix(&q, true, AFFIX_CAP);
+            if add(&mut it, &|w: &str| w.chars().rev().nth(from_end)) {
+                break;
+            }
+        }
+        let tot: f32 = votes.iter().map(|x| x.1).sum();
+        for v in &mut votes {
+            v.1 /= tot;
+        }
+        votes
+    }
+
     /// Left-to-right beam over the blanks, scoring each candidate only by
     /// the n-gram terms it changes.
     fn beam(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
@@ -649,6 +727,7 @@ impl<'a> Model<'a> {
         buf.extend(std::iter::repeat_n(BOW, off));
         buf.extend(pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }));
         buf.push(EOW);
+        let votes: Vec<Vec<(char, f32)>> = blanks.iter().map(|&p| self.affix_votes(pattern, p)).collect();
         let mut beam: Vec<(Vec<char>, f32)> = vec![(Vec::new(), 0.0)];
         for (bi, &pos) in blanks.iter().enumerate() {
             let Unit::Blank(bytes) = pattern[pos] else { unreachable!() };
@@ -664,9 +743,19 @@ impl<'a> Model<'a> {
                     Some(Unit::Blank(_)) => None,
                     None => Some(EOW),
                 };
-                for c in self.candidates(prev, nxt, bytes, mark) {
+                let mut cands = self.candidates(prev, nxt, bytes, mark);
+                for &(c, _) in &votes[bi] {
+                    if !cands.contains(&c) && Self::slot_ok(c, bytes, mark) && script(c) == self.script {
+                        cands.push(c);
+                    }
+                }
+                for c in cands {
                     buf[pos + off] = c;
                     let mut local = PRIOR_WEIGHT * self.prior_ln(c);
+                    if !votes[bi].is_empty() {
+                        let share = votes[bi].iter().find(|x| x.0 == c).map_or(0.0, |x| x.1);
+                        local += AFFIX_WEIGHT * (share + AFFIX_FLOOR).ln();
+                    }
                     // The blank's own term and the two after it carry
                     // nearly all the evidence.
                     let last = (pos + LOOKAHEAD).min(len);
@@ -1878,6 +1967,30 @@ mod tests {
         let r =
             restore("Die Stadt und der Fluss sind gro? und die ?berfahrt Berlin ist sch?n.", &[]).unwrap_or_default();
         assert!(!r.contains("Überfahrt"), "{r}");
+    }
+
+    #[test]
+    fn shared_endings_and_beginnings_vote() {
+        // A batch large enough for a character model: filler words, and
+        // words sharing the ending "-fälle" and the beginning "médic-".
+        let mut text = String::new();
+        for i in 0..1200u32 {
+            let w: String = (0..4).map(|k| char::from(b'a' + ((i / 26u32.pow(k)) % 26) as u8)).collect();
+            text.push_str(&format!("z{w} "));
+        }
+        text.push_str("Unfälle Abfälle Küchenabfälle médico médicos médicament");
+        let l = lex(&[&text]);
+        let lexicons = [&l];
+        let m = Model::new(&lexicons, &[]);
+        let pat = |s: &str| -> Vec<Unit> {
+            s.chars().map(|c| if c == '?' { Unit::Blank(0) } else { Unit::Char(c) }).collect()
+        };
+        let v = m.affix_votes(&pat("regenf?lle"), 6);
+        assert_eq!(v.first().map(|x| x.0), Some('ä'), "{v:?}");
+        let v = m.affix_votes(&pat("m?dica"), 1);
+        assert_eq!(v.first().map(|x| x.0), Some('é'), "{v:?}");
+        // Too little shared: no vote.
+        assert!(m.affix_votes(&pat("x?z"), 1).is_empty());
     }
 
     #[test]
