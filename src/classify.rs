@@ -100,6 +100,9 @@ pub enum Reason {
     /// Flat text: kept at first only thanks to neighbours that were
     /// themselves dropped; gone once the kept text is read on its own.
     Isolated,
+    /// Kept although nothing else was: the best prose of a page that would
+    /// otherwise come out empty.
+    Rescued,
     /// Part of the site's template: the same block recurs on many pages of
     /// the site (see [`crate::templates`]); the detail says on how many.
     Template(String),
@@ -137,6 +140,7 @@ impl Reason {
             Reason::OutsideMain => "outside-main".into(),
             Reason::Scorer => "scorer".into(),
             Reason::Isolated => "isolated".into(),
+            Reason::Rescued => "rescued".into(),
             Reason::Template(_) => "template".into(),
         }
     }

@@ -250,7 +250,45 @@ fn decide(page: &Page, lang: lang::Lang, opts: &Options) -> Vec<Decision> {
             x.keep = false;
         }
     }
+    rescue(page, &mut d);
     d
+}
+
+/// Prose blocks need this many words to be rescued by [`rescue`].
+const RESCUE_MIN_WORDS: usize = 15;
+/// ... and a score at least this share of the best one's.
+const RESCUE_SHARE: f32 = 0.5;
+
+/// A page is never cleaned to nothing while it has prose: when no block is
+/// kept, the best-scored prose blocks (not dropped by final evidence such
+/// as a vocabulary phrase or the site's template) are kept after all. Pages
+/// whose article is one or two paragraphs among a lot of chrome are where
+/// the scorer's threshold is too strict; an empty document is the worst
+/// answer for them.
+fn rescue(page: &Page, d: &mut [Decision]) {
+    if d.iter().any(|x| x.keep) {
+        return;
+    }
+    let candidates: Vec<(usize, f32)> = d
+        .iter()
+        .enumerate()
+        .filter(|(i, x)| {
+            !x.reason.is_final()
+                && x.reason != Reason::Headline
+                && vocab::word_count(&page.blocks[*i].text) >= RESCUE_MIN_WORDS
+        })
+        .map(|(i, x)| (i, x.score.unwrap_or(x.stop_density)))
+        .collect();
+    let Some(best) = candidates.iter().map(|x| x.1).reduce(f32::max) else { return };
+    if best <= 0.0 {
+        return;
+    }
+    for (i, s) in candidates {
+        if s >= best * RESCUE_SHARE {
+            d[i].keep = true;
+            d[i].reason = Reason::Rescued;
+        }
+    }
 }
 
 /// Make flat-text output a fixed point: cleaning it again must change
@@ -441,4 +479,35 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
         })
         .collect();
     Cleaned { text: paragraphs.join("\n"), format, encoding, lang, title, blocks, repairs }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_not_cleaned_to_nothing_while_it_has_prose() {
+        let text = "Home\nNews\nThe council approved the budget for the new school on Monday after a long debate about the costs and the delays of the project.\nAccept all cookies\nShort line here";
+        let page = segment::text::segment(text);
+        let lang = lang::guess(page.blocks.iter().map(|b| b.text.as_str()), None);
+        let mut d = classify::classify(&page, lang, true);
+        // As if the scorer had dropped everything: the prose comes back,
+        // the cookie banner (final vocabulary evidence) and the short
+        // lines do not.
+        for (i, x) in d.iter_mut().enumerate() {
+            x.keep = false;
+            x.score = Some(if i == 2 { 0.3 } else { 0.2 });
+        }
+        rescue(&page, &mut d);
+        let kept: Vec<usize> = d.iter().enumerate().filter(|(_, x)| x.keep).map(|(i, _)| i).collect();
+        assert_eq!(kept, vec![2]);
+        assert_eq!(d[2].reason, Reason::Rescued);
+        // Nothing happens when something is kept.
+        let mut d2 = classify::classify(&page, lang, true);
+        let before: Vec<bool> = d2.iter().map(|x| x.keep).collect();
+        if before.iter().any(|&k| k) {
+            rescue(&page, &mut d2);
+            assert_eq!(before, d2.iter().map(|x| x.keep).collect::<Vec<_>>());
+        }
+    }
 }

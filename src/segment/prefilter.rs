@@ -133,15 +133,86 @@ fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> (usize, usize) {
     (b.len(), b.len())
 }
 
+/// HTML start tags that end SVG or MathML content in a browser (the HTML
+/// standard's "breakout" tags): an `<svg>` that is never closed ends at the
+/// first of them instead of swallowing the rest of the page.
+const BREAKOUT: &[&[u8]] = &[
+    b"b",
+    b"big",
+    b"blockquote",
+    b"body",
+    b"br",
+    b"center",
+    b"code",
+    b"dd",
+    b"div",
+    b"dl",
+    b"dt",
+    b"em",
+    b"embed",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"head",
+    b"hr",
+    b"i",
+    b"img",
+    b"li",
+    b"listing",
+    b"menu",
+    b"meta",
+    b"nobr",
+    b"ol",
+    b"p",
+    b"pre",
+    b"ruby",
+    b"s",
+    b"small",
+    b"span",
+    b"strong",
+    b"strike",
+    b"sub",
+    b"sup",
+    b"table",
+    b"tt",
+    b"u",
+    b"ul",
+    b"var",
+];
+
+/// Whether a start tag named like this at `n` (just after `<`) is a
+/// breakout tag.
+fn breakout_at(b: &[u8], n: usize) -> bool {
+    let len = b[n..].iter().take(12).take_while(|c| c.is_ascii_alphanumeric()).count();
+    len > 0 && BREAKOUT.iter().any(|t| t.eq_ignore_ascii_case(&b[n..n + len]))
+}
+
 /// End of an element that may nest (`<svg>` in `<svg>`), from just after its
-/// start tag.
+/// start tag. Never closed, it ends where a browser would leave it: at the
+/// first breakout start tag outside `<foreignObject>`, else at the end.
 fn find_nested_end(b: &[u8], from: usize, name: &[u8]) -> usize {
     let mut depth = 1usize;
     let mut i = from;
+    let mut breakout: Option<usize> = None;
+    let mut foreign = 0usize;
     while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         let at = i + p;
         let closing = b.get(at + 1) == Some(&b'/');
         let n = at + 1 + usize::from(closing);
+        if breakout.is_none() && n < b.len() {
+            if b[n..].len() >= 13 && b[n..n + 13].eq_ignore_ascii_case(b"foreignobject") {
+                if closing {
+                    foreign = foreign.saturating_sub(1);
+                } else {
+                    foreign += 1;
+                }
+            } else if !closing && foreign == 0 && breakout_at(b, n) {
+                breakout = Some(at);
+            }
+        }
         let matches = b.len() >= n + name.len()
             && b[n..n + name.len()].eq_ignore_ascii_case(name)
             && b.get(n + name.len()).is_none_or(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/');
@@ -160,7 +231,7 @@ fn find_nested_end(b: &[u8], from: usize, name: &[u8]) -> usize {
         }
         i = end.max(at + 1);
     }
-    b.len()
+    breakout.unwrap_or(b.len())
 }
 
 /// Run the pass. Returns the input unchanged (borrowed) when there is
@@ -194,7 +265,11 @@ pub fn prefilter(html: &str) -> Filtered<'_> {
         }
         let closing = rest.get(1) == Some(&b'/');
         let name_start = at + 1 + usize::from(closing);
-        let name_len = b[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        // Custom elements' names have dashes (`<svg-icon>` is not `<svg>`).
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':' | b'.'))
+            .count();
         if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
             i = at + 1;
             continue;
@@ -541,6 +616,29 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn custom_elements_are_not_their_prefix() {
+        let f = prefilter(
+            "<body><svg-icon class='x'></svg-icon><main>Article text.</main>\
+             <script-loader>a</script-loader><article>Second.</article></body>",
+        );
+        let out: &str = &f.html;
+        assert!(out.contains("<main>Article text.</main>"), "{out}");
+        assert!(out.contains("<article>Second.</article>"), "{out}");
+    }
+
+    #[test]
+    fn an_unclosed_svg_ends_at_the_first_html_block() {
+        let f = prefilter("<body><svg><path d='M0'/><text>icon</text><main><p>Article text.</p></main></body>");
+        let out: &str = &f.html;
+        assert!(!out.contains("icon"), "{out}");
+        assert!(out.contains("<p>Article text.</p>"), "{out}");
+        // Inside <foreignObject>, HTML belongs to the drawing.
+        let f = prefilter("<svg><foreignObject><p>label</p></foreignObject></svg><p>after</p>");
+        let out: &str = &f.html;
+        assert!(!out.contains("label") && out.contains("<p>after</p>"), "{out}");
+    }
 
     #[test]
     fn scripts_styles_svg_comments_are_cut() {
