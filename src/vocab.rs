@@ -11,11 +11,14 @@
 //! * `rules/stopwords/<lang>.txt`: function words, one per line, for the
 //!   stopword density that tells prose from labels.
 //!
-//! Everything is compiled once per process into one Aho-Corasick automaton
-//! (phrases), one `RegexSet` (the few regex rules) and hash maps.
+//! Everything is compiled once per process into Aho-Corasick automata
+//! (phrases) and hash maps. The regex rules are compiled one by one, each on
+//! first use: `build.rs` lists the literals every match of a rule starts
+//! with, and a block that starts with none of them never runs (or compiles)
+//! that rule.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::RegexSet;
+use regex::Regex;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
@@ -72,6 +75,74 @@ impl Matcher {
     }
 }
 
+/// The regex rules, each compiled on first use, and a trie of the literals
+/// their matches must start with (built by `build.rs`).
+struct Regexes {
+    pats: Vec<String>,
+    compiled: Vec<OnceLock<Regex>>,
+    /// Pattern index in `embedded::REGEX_PATTERNS` → the rules using it.
+    rules_of: Vec<Vec<u32>>,
+    /// Rules without known prefixes: tried on every block.
+    always: Vec<u32>,
+}
+
+fn compile_regex(pat: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pat).dfa_size_limit(64 << 20).build()
+}
+
+impl Regexes {
+    /// `at` names each pattern's file and line for errors. Patterns that
+    /// `build.rs` could not index are compiled now, which also checks them.
+    fn new(pats: Vec<String>, at: &[String]) -> Result<Regexes, String> {
+        let known: HashMap<&str, usize> =
+            embedded::REGEX_PATTERNS.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+        let mut rules_of = vec![Vec::new(); embedded::REGEX_PATTERNS.len()];
+        let mut always = Vec::new();
+        let compiled: Vec<OnceLock<Regex>> = (0..pats.len()).map(|_| OnceLock::new()).collect();
+        for (i, pat) in pats.iter().enumerate() {
+            match known.get(pat.as_str()) {
+                Some(&k) => rules_of[k].push(i as u32),
+                None => {
+                    let re = compile_regex(pat).map_err(|e| format!("{}: {e}", at[i]))?;
+                    let _ = compiled[i].set(re);
+                    always.push(i as u32);
+                }
+            }
+        }
+        Ok(Regexes { pats, compiled, rules_of, always })
+    }
+
+    fn get(&self, i: usize) -> &Regex {
+        self.compiled[i].get_or_init(|| compile_regex(&self.pats[i]).expect("shipped regex rules compile"))
+    }
+
+    /// Indices of the rules whose regex matches `text`, ascending, among
+    /// those `wanted` accepts (checked before any regex runs).
+    fn matches(&self, text: &str, mut wanted: impl FnMut(usize) -> bool) -> Vec<usize> {
+        let mut cand: Vec<usize> = self.always.iter().map(|&i| i as usize).collect();
+        let mut node = 0usize;
+        for &b in text.as_bytes() {
+            let (fe, ne, _, _) = embedded::REGEX_TRIE[node];
+            let edges = &embedded::REGEX_EDGES[fe as usize..(fe + ne) as usize];
+            match edges.binary_search_by_key(&b, |e| e.0) {
+                Ok(k) => node = edges[k].1 as usize,
+                Err(_) => break,
+            }
+            let (_, _, fo, no) = embedded::REGEX_TRIE[node];
+            for &p in &embedded::REGEX_OUTS[fo as usize..(fo + no) as usize] {
+                cand.extend(self.rules_of[p as usize].iter().map(|&i| i as usize));
+            }
+        }
+        if cand.is_empty() {
+            return cand;
+        }
+        cand.sort_unstable();
+        cand.dedup();
+        cand.retain(|&i| wanted(i) && self.get(i).is_match(text));
+        cand
+    }
+}
+
 /// The largest char boundary of `s` at or below `i`.
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
@@ -103,7 +174,7 @@ pub struct Vocab {
     /// `~` rules, searched everywhere.
     inside: Matcher,
     phrase_rules: Vec<Rule>,
-    regexes: RegexSet,
+    regexes: Regexes,
     regex_rules: Vec<Rule>,
     /// The largest word cap of any rule: longer blocks cannot hit.
     max_words: usize,
@@ -307,14 +378,7 @@ impl Vocab {
             Matcher::new(&tail, &phrase_rules)?,
             Matcher::new(&inside, &phrase_rules)?,
         );
-        let regexes = regex::RegexSetBuilder::new(&regex_pats).dfa_size_limit(64 << 20).build().map_err(|e| {
-            // Name the rule at fault: only now compile them one by one.
-            regex_pats
-                .iter()
-                .zip(&regex_at)
-                .find_map(|(re, at)| regex::Regex::new(re).err().map(|e| format!("{at}: {e}")))
-                .unwrap_or_else(|| e.to_string())
-        })?;
+        let regexes = Regexes::new(regex_pats, &regex_at)?;
         let max_words = phrase_rules.iter().chain(&regex_rules).map(|r| r.max_words).max().unwrap_or(0);
         let regex_max_words = regex_rules.iter().map(|r| r.max_words).max().unwrap_or(0);
         let mut langs: Vec<&'static str> = stopwords.keys().copied().collect();
@@ -413,12 +477,10 @@ impl Vocab {
                 }
             }
         }
-        if nwords <= self.regex_max_words && self.regexes.is_match(norm) {
-            for i in self.regexes.matches(norm).iter() {
+        if nwords <= self.regex_max_words {
+            for i in self.regexes.matches(norm, |i| nwords <= self.regex_rules[i].max_words) {
                 let rule = &self.regex_rules[i];
-                if nwords <= rule.max_words {
-                    found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));
-                }
+                found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));
             }
         }
         found.sort_by_key(|(a, _)| match a {
@@ -604,5 +666,11 @@ mod tests {
     fn shipped_rules_compile() {
         let v = Vocab::get();
         assert!(!v.languages().is_empty());
+        // Regex rules compile lazily: force every one of them.
+        for i in 0..v.regexes.pats.len() {
+            v.regexes.get(i);
+        }
+        // Only rules whose matches may start with anything go unindexed.
+        assert!(v.regexes.always.len() * 20 < v.regexes.pats.len(), "build.rs indexes the shipped regex rules");
     }
 }
