@@ -94,8 +94,7 @@ impl Regexes {
     /// `at` names each pattern's file and line for errors. Patterns that
     /// `build.rs` could not index are compiled now, which also checks them.
     fn new(pats: Vec<String>, at: &[String]) -> Result<Regexes, String> {
-        let known: HashMap<&str, usize> =
-            embedded::REGEX_PATTERNS.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+        let known: HashMap<&str, usize> = embedded::REGEX_PATTERNS.iter().enumerate().map(|(i, p)| (*p, i)).collect();
         let mut rules_of = vec![Vec::new(); embedded::REGEX_PATTERNS.len()];
         let mut always = Vec::new();
         let compiled: Vec<OnceLock<Regex>> = (0..pats.len()).map(|_| OnceLock::new()).collect();
@@ -185,6 +184,8 @@ pub struct Vocab {
     stopwords: HashMap<&'static str, Vec<&'static str>>,
     /// Union of all stopword lists, each word mapped to the languages using it.
     stop_index: HashMap<&'static str, u64>,
+    /// Longest stopword, in bytes.
+    stop_max_len: usize,
     langs: Vec<&'static str>,
 }
 
@@ -392,6 +393,7 @@ impl Vocab {
                 *stop_index.entry(w).or_default() |= 1 << i;
             }
         }
+        let stop_max_len = stop_index.keys().map(|w| w.len()).max().unwrap_or(0);
         Ok(Vocab {
             line,
             lead,
@@ -406,6 +408,7 @@ impl Vocab {
             attr_exact,
             stopwords,
             stop_index,
+            stop_max_len,
             langs,
         })
     }
@@ -516,8 +519,13 @@ impl Vocab {
             return w;
         }
         let mut best: i32 = 0;
+        let first = tok.as_bytes().first();
         for (prefix, w, _) in &self.attrs {
-            if tok.starts_with(prefix.as_str()) && w.abs() > best.abs() {
+            // The first byte rules out most prefixes without a comparison call.
+            if (prefix.is_empty() || prefix.as_bytes().first() == first)
+                && tok.starts_with(prefix.as_str())
+                && w.abs() > best.abs()
+            {
                 best = *w;
             }
         }
@@ -535,6 +543,11 @@ impl Vocab {
         self.stop_index.get(word).copied().unwrap_or(0)
     }
 
+    /// Length in bytes of the longest stopword: a longer ASCII word is none.
+    pub fn max_stopword_len(&self) -> usize {
+        self.stop_max_len
+    }
+
     /// The stopword list of one language, if shipped.
     pub fn stopwords(&self, lang: &str) -> Option<&[&'static str]> {
         self.stopwords.get(lang).map(|v| v.as_slice())
@@ -548,6 +561,9 @@ impl Vocab {
 /// camelCase word (`Navbar` in `anchorWithStickyNavbar`): such tokens
 /// usually qualify the word's first part and count half.
 fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
+    if value.is_ascii() {
+        return for_each_token_ascii(value.as_bytes(), f);
+    }
     let mut buf = String::new();
     let mut squashed = String::new();
     for word in value.split_whitespace() {
@@ -583,6 +599,52 @@ fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
             f(&squashed, true);
         }
     }
+}
+
+/// [`for_each_token`] of an ASCII value, byte by byte: the same tokens in the
+/// same order. The current token is always a suffix of the squashed word
+/// (every letter or digit goes to both), so one buffer holds both.
+fn for_each_token_ascii(value: &[u8], mut f: impl FnMut(&str, bool)) {
+    let mut sq = String::new();
+    // The current token is `sq[start..]`.
+    let mut start = 0usize;
+    let mut prev_lower = false;
+    let mut camel_inner = false;
+    fn end_word(sq: &mut String, start: &mut usize, camel_inner: bool, f: &mut impl FnMut(&str, bool)) {
+        let whole = *start == 0 && !sq.is_empty();
+        if *start < sq.len() {
+            f(&sq[*start..], !camel_inner);
+        }
+        if !whole && !sq.is_empty() {
+            f(sq, true);
+        }
+        sq.clear();
+        *start = 0;
+    }
+    for &b in value {
+        // `char::is_whitespace` on ASCII: tab, LF, VT, FF, CR and space.
+        if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            end_word(&mut sq, &mut start, camel_inner, &mut f);
+            prev_lower = false;
+            camel_inner = false;
+        } else if b.is_ascii_alphanumeric() {
+            if b.is_ascii_uppercase() && prev_lower && start < sq.len() {
+                f(&sq[start..], !camel_inner);
+                start = sq.len();
+                camel_inner = true;
+            }
+            prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+            sq.push(b.to_ascii_lowercase() as char);
+        } else {
+            if start < sq.len() {
+                f(&sq[start..], !camel_inner);
+                start = sq.len();
+            }
+            prev_lower = false;
+            camel_inner = false;
+        }
+    }
+    end_word(&mut sq, &mut start, camel_inner, &mut f);
 }
 
 #[cfg(test)]
@@ -660,6 +722,84 @@ mod tests {
         assert_eq!(v.attr_weight("entry-content").0, 15);
         assert_eq!(v.attr_weight("canvas").0, 0);
         assert_eq!(v.attr_weight("nav").1.as_deref(), Some("nav"));
+    }
+
+    /// The generic tokenizer, for comparison with the ASCII one.
+    fn tokens_generic(value: &str) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        let mut buf = String::new();
+        let mut squashed = String::new();
+        for word in value.split_whitespace() {
+            squashed.clear();
+            let mut prev_lower = false;
+            let mut camel_inner = false;
+            buf.clear();
+            for c in word.chars() {
+                if c.is_alphanumeric() {
+                    if c.is_uppercase() && prev_lower && !buf.is_empty() {
+                        out.push((buf.clone(), !camel_inner));
+                        buf.clear();
+                        camel_inner = true;
+                    }
+                    prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                    let lc = c.to_ascii_lowercase();
+                    buf.push(lc);
+                    squashed.push(lc);
+                } else {
+                    if !buf.is_empty() {
+                        out.push((buf.clone(), !camel_inner));
+                        buf.clear();
+                    }
+                    prev_lower = false;
+                    camel_inner = false;
+                }
+            }
+            let whole = !buf.is_empty() && buf.len() == squashed.len();
+            if !buf.is_empty() {
+                out.push((buf.clone(), !camel_inner));
+            }
+            if !whole && !squashed.is_empty() {
+                out.push((squashed.clone(), true));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn ascii_tokens_are_the_generic_tokens() {
+        let cases = [
+            "",
+            "   ",
+            "nav",
+            "postComments nav-bar",
+            "anchorWithStickyNavbar x1Y2z post-1234 bg2",
+            "-a- __b__ c--D eF\tg\x0bh\x0ci\rj\nk  ABC aBC AbC abC",
+            "entry-content widget_area sidebar-1 is-style-wide wp-block-group",
+            "a1B2c3D4 9Lives --- !!! x",
+        ];
+        for c in cases {
+            let mut got = Vec::new();
+            for_each_token_ascii(c.as_bytes(), |t, full| got.push((t.to_string(), full)));
+            assert_eq!(got, tokens_generic(c), "{c:?}");
+        }
+        // Random ASCII strings over a small alphabet.
+        let alphabet = b"aZ0 -_\tbQ9x\x0bY.";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let mut s = String::new();
+            let mut x = seed;
+            for _ in 0..len {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s.push(alphabet[(x >> 33) as usize % alphabet.len()] as char);
+            }
+            let mut got = Vec::new();
+            for_each_token_ascii(s.as_bytes(), |t, full| got.push((t.to_string(), full)));
+            assert_eq!(got, tokens_generic(&s), "{s:?}");
+        }
     }
 
     #[test]
