@@ -89,7 +89,9 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
             }
         }
     }
-    let mut src = String::from("/// Regex rules indexed by their prefix literals (see build.rs).\npub static REGEX_PATTERNS: &[&str] = &[\n");
+    let mut src = String::from(
+        "/// Regex rules indexed by their prefix literals (see build.rs).\npub static REGEX_PATTERNS: &[&str] = &[\n",
+    );
     for p in &pats {
         src.push_str(&format!("    {p:?},\n"));
     }
