@@ -75,8 +75,13 @@ pub fn guess<'a>(texts: impl Iterator<Item = &'a str>, declared: Option<&str>) -
 /// [`Vocab::stop_langs`] of `w` lower-cased. An ASCII word keeps its length
 /// when lower-cased, so one longer than every stopword is looked up no more.
 fn stop_mask(v: &Vocab, w: &str, buf: &mut String) -> u64 {
-    if w.len() > v.max_stopword_len() && w.is_ascii() {
-        return 0;
+    if w.is_ascii() {
+        if w.len() > v.max_stopword_len() {
+            return 0;
+        }
+        if let Some(m) = v.stop_langs_ascii(w.as_bytes()) {
+            return m;
+        }
     }
     v.stop_langs(lower(w, buf))
 }

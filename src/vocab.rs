@@ -186,6 +186,9 @@ pub struct Vocab {
     stop_index: HashMap<&'static str, u64>,
     /// Longest stopword, in bytes.
     stop_max_len: usize,
+    /// The ASCII stopwords of at most 15 bytes, packed by [`pack_ascii`]:
+    /// looked up without hashing a string or lower-casing into a buffer.
+    stop_small: HashMap<u128, u64>,
     langs: Vec<&'static str>,
 }
 
@@ -394,6 +397,11 @@ impl Vocab {
             }
         }
         let stop_max_len = stop_index.keys().map(|w| w.len()).max().unwrap_or(0);
+        let stop_small: HashMap<u128, u64> = stop_index
+            .iter()
+            .filter(|(w, _)| w.is_ascii() && w.len() <= 15)
+            .map(|(w, &m)| (pack_ascii(w.as_bytes(), false), m))
+            .collect();
         Ok(Vocab {
             line,
             lead,
@@ -409,6 +417,7 @@ impl Vocab {
             stopwords,
             stop_index,
             stop_max_len,
+            stop_small,
             langs,
         })
     }
@@ -543,6 +552,15 @@ impl Vocab {
         self.stop_index.get(word).copied().unwrap_or(0)
     }
 
+    /// [`Vocab::stop_langs`] of an ASCII word lower-cased, when it is short
+    /// enough (15 bytes) for the packed table; `None` otherwise.
+    pub fn stop_langs_ascii(&self, word: &[u8]) -> Option<u64> {
+        if word.len() > 15 {
+            return None;
+        }
+        Some(self.stop_small.get(&pack_ascii(word, true)).copied().unwrap_or(0))
+    }
+
     /// Length in bytes of the longest stopword: a longer ASCII word is none.
     pub fn max_stopword_len(&self) -> usize {
         self.stop_max_len
@@ -599,6 +617,17 @@ fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
             f(&squashed, true);
         }
     }
+}
+
+/// At most 15 bytes and their count in one integer (optionally ASCII
+/// lower-cased): equal keys are equal byte strings.
+fn pack_ascii(w: &[u8], lower: bool) -> u128 {
+    let mut k = (w.len() as u128) << 120;
+    for (i, &b) in w.iter().enumerate() {
+        let b = if lower { b.to_ascii_lowercase() } else { b };
+        k |= u128::from(b) << (8 * i);
+    }
+    k
 }
 
 /// [`for_each_token`] of an ASCII value, byte by byte: the same tokens in the
