@@ -619,15 +619,23 @@ fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
     }
 }
 
-/// At most 15 bytes and their count in one integer (optionally ASCII
+/// At most 15 ASCII bytes and their count in one integer (optionally
 /// lower-cased): equal keys are equal byte strings.
 fn pack_ascii(w: &[u8], lower: bool) -> u128 {
-    let mut k = (w.len() as u128) << 120;
-    for (i, &b) in w.iter().enumerate() {
-        let b = if lower { b.to_ascii_lowercase() } else { b };
-        k |= u128::from(b) << (8 * i);
+    let mut buf = [0u8; 16];
+    buf[..w.len()].copy_from_slice(w);
+    let mut k = u128::from_le_bytes(buf);
+    if lower {
+        // Every byte is below 0x80, so adding 0x3f or 0x25 to each carries
+        // into no neighbour: the high bit of a byte of `ge_a` says b >= 'A',
+        // of `ge_z` says b > 'Z'.
+        const ONES: u128 = u128::MAX / 255;
+        let ge_a = k + ONES * 0x3f;
+        let gt_z = k + ONES * 0x25;
+        let upper = ge_a & !gt_z & (ONES * 0x80);
+        k |= upper >> 2;
     }
-    k
+    k | (w.len() as u128) << 120
 }
 
 /// [`for_each_token`] of an ASCII value, byte by byte: the same tokens in the
@@ -792,6 +800,17 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn packed_keys_lower_case_like_to_ascii_lowercase() {
+        let words: [&[u8]; 6] = [b"", b"The", b"AZaz@[`{09'", b"ABCDEFGHIJKLMNO", b"x", b"MiXeD-CaSe"];
+        for w in words {
+            assert_eq!(pack_ascii(w, true), pack_ascii(&w.to_ascii_lowercase(), false), "{w:?}");
+        }
+        for b in 0u8..0x80 {
+            assert_eq!(pack_ascii(&[b], true), pack_ascii(&[b.to_ascii_lowercase()], false), "{b}");
+        }
     }
 
     #[test]
