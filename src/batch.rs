@@ -620,7 +620,7 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
     // Bytes as pass 2 sees them: files already decompressed by
     // `read_unit`, WARC payloads after their `Content-Encoding`.
     let learn_bytes_into = |l: &mut Lexicon, bytes: &[u8], hint: Option<&str>| {
-        if let Ok(d) = crate::input::decode_with_hint(bytes, cfg.clean.format, cfg.clean.charset.as_deref(), hint) {
+        if let Ok(d) = crate::input::decode_borrowed(bytes, cfg.clean.format, cfg.clean.charset.as_deref(), hint) {
             learn_into(l, &d.text);
         }
     };

@@ -9,6 +9,7 @@
 use crate::Error;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
 
 /// What a document is, as far as the cleaner is concerned.
@@ -193,6 +194,32 @@ pub fn decode_with_hint(
     charset: Option<&str>,
     hint: Option<&str>,
 ) -> Result<Decoded, Error> {
+    decode_borrowed(bytes, forced, charset, hint).map(|d| Decoded {
+        text: d.text.into_owned(),
+        format: d.format,
+        encoding: d.encoding,
+        charset_source: d.charset_source,
+        malformed: d.malformed,
+    })
+}
+
+/// [`Decoded`] whose text borrows the input when it is valid UTF-8 as it
+/// is (most pages): no copy of the document.
+pub(crate) struct DecodedRef<'a> {
+    pub text: Cow<'a, str>,
+    pub format: Format,
+    pub encoding: &'static str,
+    pub charset_source: &'static str,
+    pub malformed: bool,
+}
+
+/// [`decode_with_hint`] without copying a document that is UTF-8 already.
+pub(crate) fn decode_borrowed<'a>(
+    bytes: &'a [u8],
+    forced: Option<Format>,
+    charset: Option<&str>,
+    hint: Option<&str>,
+) -> Result<DecodedRef<'a>, Error> {
     check_binary(bytes)?;
     let hint = hint.and_then(|l| Encoding::for_label(l.trim().as_bytes())).map(|e| {
         if e == UTF_16LE || e == UTF_16BE {
@@ -202,7 +229,7 @@ pub fn decode_with_hint(
         }
     });
     // The whole input as text, when it was validated as UTF-8 below.
-    let mut whole: Option<&str> = None;
+    let mut whole: Option<&'a str> = None;
     let (enc, source, body) = if let Some((enc, len)) = bom(bytes) {
         (enc, "bom", &bytes[len..])
     } else if let Some(enc) = utf16_without_bom(bytes) {
@@ -230,16 +257,15 @@ pub fn decode_with_hint(
     let (text, malformed) = if enc == UTF_8 {
         // Validated above already when the body is the whole input.
         let checked = match whole {
-            Some(s) if body.len() == bytes.len() => Ok(s.to_string()),
-            _ => std::str::from_utf8(body).map(str::to_string),
+            Some(s) if body.len() == bytes.len() => Ok(s),
+            _ => std::str::from_utf8(body),
         };
         match checked {
-            Ok(s) => (s, false),
-            Err(_) => (String::from_utf8_lossy(body).into_owned(), true),
+            Ok(s) => (Cow::Borrowed(s), false),
+            Err(_) => (String::from_utf8_lossy(body), true),
         }
     } else {
-        let (cow, bad) = enc.decode_without_bom_handling(body);
-        (cow.into_owned(), bad)
+        enc.decode_without_bom_handling(body)
     };
     if malformed {
         let bad = text.chars().filter(|&c| c == '\u{fffd}').count();
@@ -252,7 +278,7 @@ pub fn decode_with_hint(
         return Err(Error::Empty);
     }
     let format = forced.unwrap_or_else(|| if looks_like_html(&text) { Format::Html } else { Format::Text });
-    Ok(Decoded { text, format, encoding: enc.name(), charset_source: source, malformed })
+    Ok(DecodedRef { text, format, encoding: enc.name(), charset_source: source, malformed })
 }
 
 /// A page declared or guessed as UTF-8 whose invalid sequences are rare

@@ -41,7 +41,7 @@ pub fn guess<'a>(texts: impl Iterator<Item = &'a str>, declared: Option<&str>) -
     'outer: for t in texts {
         for w in vocab::words(t) {
             total += 1;
-            let m = v.stop_langs(lower(w, &mut buf));
+            let m = stop_mask(v, w, &mut buf);
             if m != 0 {
                 for (i, c) in counts.iter_mut().enumerate() {
                     if m & (1 << i) != 0 {
@@ -72,6 +72,20 @@ pub fn guess<'a>(texts: impl Iterator<Item = &'a str>, declared: Option<&str>) -
     }
 }
 
+/// [`Vocab::stop_langs`] of `w` lower-cased. An ASCII word keeps its length
+/// when lower-cased, so one longer than every stopword is looked up no more.
+fn stop_mask(v: &Vocab, w: &str, buf: &mut String) -> u64 {
+    if w.is_ascii() {
+        if w.len() > v.max_stopword_len() {
+            return 0;
+        }
+        if let Some(m) = v.stop_langs_ascii(w.as_bytes()) {
+            return m;
+        }
+    }
+    v.stop_langs(lower(w, buf))
+}
+
 fn lower<'b>(w: &str, buf: &'b mut String) -> &'b str {
     buf.clear();
     if w.is_ascii() {
@@ -97,7 +111,7 @@ pub fn stop_counts(text: &str, lang: Lang) -> (usize, usize) {
     let mut stops = 0;
     for w in vocab::words(text) {
         words += 1;
-        if lang.mask != 0 && v.stop_langs(lower(w, &mut buf)) & lang.mask != 0 {
+        if lang.mask != 0 && stop_mask(v, w, &mut buf) & lang.mask != 0 {
             stops += 1;
         }
     }

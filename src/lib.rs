@@ -391,7 +391,7 @@ pub fn clean_with_hint(bytes: &[u8], opts: &Options, charset_hint: Option<&str>)
         return Err(Error::TooLarge(opts.max_bytes));
     }
     deadline::guard(opts.timeout, || {
-        let d = input::decode_with_hint(bytes, opts.format, opts.charset.as_deref(), charset_hint)?;
+        let d = input::decode_borrowed(bytes, opts.format, opts.charset.as_deref(), charset_hint)?;
         Ok(clean_decoded(&d.text, d.format, d.encoding, opts))
     })
 }

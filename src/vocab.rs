@@ -11,11 +11,14 @@
 //! * `rules/stopwords/<lang>.txt`: function words, one per line, for the
 //!   stopword density that tells prose from labels.
 //!
-//! Everything is compiled once per process into one Aho-Corasick automaton
-//! (phrases), one `RegexSet` (the few regex rules) and hash maps.
+//! Everything is compiled once per process into Aho-Corasick automata
+//! (phrases) and hash maps. The regex rules are compiled one by one, each on
+//! first use: `build.rs` lists the literals every match of a rule starts
+//! with, and a block that starts with none of them never runs (or compiles)
+//! that rule.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::RegexSet;
+use regex::Regex;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
@@ -72,6 +75,73 @@ impl Matcher {
     }
 }
 
+/// The regex rules, each compiled on first use, and a trie of the literals
+/// their matches must start with (built by `build.rs`).
+struct Regexes {
+    pats: Vec<String>,
+    compiled: Vec<OnceLock<Regex>>,
+    /// Pattern index in `embedded::REGEX_PATTERNS` → the rules using it.
+    rules_of: Vec<Vec<u32>>,
+    /// Rules without known prefixes: tried on every block.
+    always: Vec<u32>,
+}
+
+fn compile_regex(pat: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pat).dfa_size_limit(64 << 20).build()
+}
+
+impl Regexes {
+    /// `at` names each pattern's file and line for errors. Patterns that
+    /// `build.rs` could not index are compiled now, which also checks them.
+    fn new(pats: Vec<String>, at: &[String]) -> Result<Regexes, String> {
+        let known: HashMap<&str, usize> = embedded::REGEX_PATTERNS.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+        let mut rules_of = vec![Vec::new(); embedded::REGEX_PATTERNS.len()];
+        let mut always = Vec::new();
+        let compiled: Vec<OnceLock<Regex>> = (0..pats.len()).map(|_| OnceLock::new()).collect();
+        for (i, pat) in pats.iter().enumerate() {
+            match known.get(pat.as_str()) {
+                Some(&k) => rules_of[k].push(i as u32),
+                None => {
+                    let re = compile_regex(pat).map_err(|e| format!("{}: {e}", at[i]))?;
+                    let _ = compiled[i].set(re);
+                    always.push(i as u32);
+                }
+            }
+        }
+        Ok(Regexes { pats, compiled, rules_of, always })
+    }
+
+    fn get(&self, i: usize) -> &Regex {
+        self.compiled[i].get_or_init(|| compile_regex(&self.pats[i]).expect("shipped regex rules compile"))
+    }
+
+    /// Indices of the rules whose regex matches `text`, ascending, among
+    /// those `wanted` accepts (checked before any regex runs).
+    fn matches(&self, text: &str, mut wanted: impl FnMut(usize) -> bool) -> Vec<usize> {
+        let mut cand: Vec<usize> = self.always.iter().map(|&i| i as usize).collect();
+        let mut node = 0usize;
+        for &b in text.as_bytes() {
+            let (fe, ne, _, _) = embedded::REGEX_TRIE[node];
+            let edges = &embedded::REGEX_EDGES[fe as usize..(fe + ne) as usize];
+            match edges.binary_search_by_key(&b, |e| e.0) {
+                Ok(k) => node = edges[k].1 as usize,
+                Err(_) => break,
+            }
+            let (_, _, fo, no) = embedded::REGEX_TRIE[node];
+            for &p in &embedded::REGEX_OUTS[fo as usize..(fo + no) as usize] {
+                cand.extend(self.rules_of[p as usize].iter().map(|&i| i as usize));
+            }
+        }
+        if cand.is_empty() {
+            return cand;
+        }
+        cand.sort_unstable();
+        cand.dedup();
+        cand.retain(|&i| wanted(i) && self.get(i).is_match(text));
+        cand
+    }
+}
+
 /// The largest char boundary of `s` at or below `i`.
 fn floor_boundary(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());
@@ -103,7 +173,7 @@ pub struct Vocab {
     /// `~` rules, searched everywhere.
     inside: Matcher,
     phrase_rules: Vec<Rule>,
-    regexes: RegexSet,
+    regexes: Regexes,
     regex_rules: Vec<Rule>,
     /// The largest word cap of any rule: longer blocks cannot hit.
     max_words: usize,
@@ -114,6 +184,11 @@ pub struct Vocab {
     stopwords: HashMap<&'static str, Vec<&'static str>>,
     /// Union of all stopword lists, each word mapped to the languages using it.
     stop_index: HashMap<&'static str, u64>,
+    /// Longest stopword, in bytes.
+    stop_max_len: usize,
+    /// The ASCII stopwords of at most 15 bytes, packed by [`pack_ascii`]:
+    /// looked up without hashing a string or lower-casing into a buffer.
+    stop_small: HashMap<u128, u64>,
     langs: Vec<&'static str>,
 }
 
@@ -307,14 +382,7 @@ impl Vocab {
             Matcher::new(&tail, &phrase_rules)?,
             Matcher::new(&inside, &phrase_rules)?,
         );
-        let regexes = regex::RegexSetBuilder::new(&regex_pats).dfa_size_limit(64 << 20).build().map_err(|e| {
-            // Name the rule at fault: only now compile them one by one.
-            regex_pats
-                .iter()
-                .zip(&regex_at)
-                .find_map(|(re, at)| regex::Regex::new(re).err().map(|e| format!("{at}: {e}")))
-                .unwrap_or_else(|| e.to_string())
-        })?;
+        let regexes = Regexes::new(regex_pats, &regex_at)?;
         let max_words = phrase_rules.iter().chain(&regex_rules).map(|r| r.max_words).max().unwrap_or(0);
         let regex_max_words = regex_rules.iter().map(|r| r.max_words).max().unwrap_or(0);
         let mut langs: Vec<&'static str> = stopwords.keys().copied().collect();
@@ -328,6 +396,12 @@ impl Vocab {
                 *stop_index.entry(w).or_default() |= 1 << i;
             }
         }
+        let stop_max_len = stop_index.keys().map(|w| w.len()).max().unwrap_or(0);
+        let stop_small: HashMap<u128, u64> = stop_index
+            .iter()
+            .filter(|(w, _)| w.is_ascii() && w.len() <= 15)
+            .map(|(w, &m)| (pack_ascii(w.as_bytes(), false), m))
+            .collect();
         Ok(Vocab {
             line,
             lead,
@@ -342,6 +416,8 @@ impl Vocab {
             attr_exact,
             stopwords,
             stop_index,
+            stop_max_len,
+            stop_small,
             langs,
         })
     }
@@ -413,12 +489,10 @@ impl Vocab {
                 }
             }
         }
-        if nwords <= self.regex_max_words && self.regexes.is_match(norm) {
-            for i in self.regexes.matches(norm).iter() {
+        if nwords <= self.regex_max_words {
+            for i in self.regexes.matches(norm, |i| nwords <= self.regex_rules[i].max_words) {
                 let rule = &self.regex_rules[i];
-                if nwords <= rule.max_words {
-                    found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));
-                }
+                found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));
             }
         }
         found.sort_by_key(|(a, _)| match a {
@@ -454,8 +528,13 @@ impl Vocab {
             return w;
         }
         let mut best: i32 = 0;
+        let first = tok.as_bytes().first();
         for (prefix, w, _) in &self.attrs {
-            if tok.starts_with(prefix.as_str()) && w.abs() > best.abs() {
+            // The first byte rules out most prefixes without a comparison call.
+            if (prefix.is_empty() || prefix.as_bytes().first() == first)
+                && tok.starts_with(prefix.as_str())
+                && w.abs() > best.abs()
+            {
                 best = *w;
             }
         }
@@ -473,6 +552,20 @@ impl Vocab {
         self.stop_index.get(word).copied().unwrap_or(0)
     }
 
+    /// [`Vocab::stop_langs`] of an ASCII word lower-cased, when it is short
+    /// enough (15 bytes) for the packed table; `None` otherwise.
+    pub fn stop_langs_ascii(&self, word: &[u8]) -> Option<u64> {
+        if word.len() > 15 {
+            return None;
+        }
+        Some(self.stop_small.get(&pack_ascii(word, true)).copied().unwrap_or(0))
+    }
+
+    /// Length in bytes of the longest stopword: a longer ASCII word is none.
+    pub fn max_stopword_len(&self) -> usize {
+        self.stop_max_len
+    }
+
     /// The stopword list of one language, if shipped.
     pub fn stopwords(&self, lang: &str) -> Option<&[&'static str]> {
         self.stopwords.get(lang).map(|v| v.as_slice())
@@ -486,6 +579,9 @@ impl Vocab {
 /// camelCase word (`Navbar` in `anchorWithStickyNavbar`): such tokens
 /// usually qualify the word's first part and count half.
 fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
+    if value.is_ascii() {
+        return for_each_token_ascii(value.as_bytes(), f);
+    }
     let mut buf = String::new();
     let mut squashed = String::new();
     for word in value.split_whitespace() {
@@ -521,6 +617,71 @@ fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
             f(&squashed, true);
         }
     }
+}
+
+/// At most 15 ASCII bytes and their count in one integer (optionally
+/// lower-cased): equal keys are equal byte strings.
+fn pack_ascii(w: &[u8], lower: bool) -> u128 {
+    let mut buf = [0u8; 16];
+    buf[..w.len()].copy_from_slice(w);
+    let mut k = u128::from_le_bytes(buf);
+    if lower {
+        // Every byte is below 0x80, so adding 0x3f or 0x25 to each carries
+        // into no neighbour: the high bit of a byte of `ge_a` says b >= 'A',
+        // of `ge_z` says b > 'Z'.
+        const ONES: u128 = u128::MAX / 255;
+        let ge_a = k + ONES * 0x3f;
+        let gt_z = k + ONES * 0x25;
+        let upper = ge_a & !gt_z & (ONES * 0x80);
+        k |= upper >> 2;
+    }
+    k | (w.len() as u128) << 120
+}
+
+/// [`for_each_token`] of an ASCII value, byte by byte: the same tokens in the
+/// same order. The current token is always a suffix of the squashed word
+/// (every letter or digit goes to both), so one buffer holds both.
+fn for_each_token_ascii(value: &[u8], mut f: impl FnMut(&str, bool)) {
+    let mut sq = String::new();
+    // The current token is `sq[start..]`.
+    let mut start = 0usize;
+    let mut prev_lower = false;
+    let mut camel_inner = false;
+    fn end_word(sq: &mut String, start: &mut usize, camel_inner: bool, f: &mut impl FnMut(&str, bool)) {
+        let whole = *start == 0 && !sq.is_empty();
+        if *start < sq.len() {
+            f(&sq[*start..], !camel_inner);
+        }
+        if !whole && !sq.is_empty() {
+            f(sq, true);
+        }
+        sq.clear();
+        *start = 0;
+    }
+    for &b in value {
+        // `char::is_whitespace` on ASCII: tab, LF, VT, FF, CR and space.
+        if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+            end_word(&mut sq, &mut start, camel_inner, &mut f);
+            prev_lower = false;
+            camel_inner = false;
+        } else if b.is_ascii_alphanumeric() {
+            if b.is_ascii_uppercase() && prev_lower && start < sq.len() {
+                f(&sq[start..], !camel_inner);
+                start = sq.len();
+                camel_inner = true;
+            }
+            prev_lower = b.is_ascii_lowercase() || b.is_ascii_digit();
+            sq.push(b.to_ascii_lowercase() as char);
+        } else {
+            if start < sq.len() {
+                f(&sq[start..], !camel_inner);
+                start = sq.len();
+            }
+            prev_lower = false;
+            camel_inner = false;
+        }
+    }
+    end_word(&mut sq, &mut start, camel_inner, &mut f);
 }
 
 #[cfg(test)]
@@ -600,9 +761,104 @@ mod tests {
         assert_eq!(v.attr_weight("nav").1.as_deref(), Some("nav"));
     }
 
+    /// The generic tokenizer, for comparison with the ASCII one.
+    fn tokens_generic(value: &str) -> Vec<(String, bool)> {
+        let mut out = Vec::new();
+        let mut buf = String::new();
+        let mut squashed = String::new();
+        for word in value.split_whitespace() {
+            squashed.clear();
+            let mut prev_lower = false;
+            let mut camel_inner = false;
+            buf.clear();
+            for c in word.chars() {
+                if c.is_alphanumeric() {
+                    if c.is_uppercase() && prev_lower && !buf.is_empty() {
+                        out.push((buf.clone(), !camel_inner));
+                        buf.clear();
+                        camel_inner = true;
+                    }
+                    prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                    let lc = c.to_ascii_lowercase();
+                    buf.push(lc);
+                    squashed.push(lc);
+                } else {
+                    if !buf.is_empty() {
+                        out.push((buf.clone(), !camel_inner));
+                        buf.clear();
+                    }
+                    prev_lower = false;
+                    camel_inner = false;
+                }
+            }
+            let whole = !buf.is_empty() && buf.len() == squashed.len();
+            if !buf.is_empty() {
+                out.push((buf.clone(), !camel_inner));
+            }
+            if !whole && !squashed.is_empty() {
+                out.push((squashed.clone(), true));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn packed_keys_lower_case_like_to_ascii_lowercase() {
+        let words: [&[u8]; 6] = [b"", b"The", b"AZaz@[`{09'", b"ABCDEFGHIJKLMNO", b"x", b"MiXeD-CaSe"];
+        for w in words {
+            assert_eq!(pack_ascii(w, true), pack_ascii(&w.to_ascii_lowercase(), false), "{w:?}");
+        }
+        for b in 0u8..0x80 {
+            assert_eq!(pack_ascii(&[b], true), pack_ascii(&[b.to_ascii_lowercase()], false), "{b}");
+        }
+    }
+
+    #[test]
+    fn ascii_tokens_are_the_generic_tokens() {
+        let cases = [
+            "",
+            "   ",
+            "nav",
+            "postComments nav-bar",
+            "anchorWithStickyNavbar x1Y2z post-1234 bg2",
+            "-a- __b__ c--D eF\tg\x0bh\x0ci\rj\nk  ABC aBC AbC abC",
+            "entry-content widget_area sidebar-1 is-style-wide wp-block-group",
+            "a1B2c3D4 9Lives --- !!! x",
+        ];
+        for c in cases {
+            let mut got = Vec::new();
+            for_each_token_ascii(c.as_bytes(), |t, full| got.push((t.to_string(), full)));
+            assert_eq!(got, tokens_generic(c), "{c:?}");
+        }
+        // Random ASCII strings over a small alphabet.
+        let alphabet = b"aZ0 -_\tbQ9x\x0bY.";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let mut s = String::new();
+            let mut x = seed;
+            for _ in 0..len {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                s.push(alphabet[(x >> 33) as usize % alphabet.len()] as char);
+            }
+            let mut got = Vec::new();
+            for_each_token_ascii(s.as_bytes(), |t, full| got.push((t.to_string(), full)));
+            assert_eq!(got, tokens_generic(&s), "{s:?}");
+        }
+    }
+
     #[test]
     fn shipped_rules_compile() {
         let v = Vocab::get();
         assert!(!v.languages().is_empty());
+        // Regex rules compile lazily: force every one of them.
+        for i in 0..v.regexes.pats.len() {
+            v.regexes.get(i);
+        }
+        // Only rules whose matches may start with anything go unindexed.
+        assert!(v.regexes.always.len() * 20 < v.regexes.pats.len(), "build.rs indexes the shipped regex rules");
     }
 }
