@@ -1371,9 +1371,12 @@ fn resolve_cluster(
             let split_ok = !(l == Side::Letter && rr == Side::Letter) || {
                 let (a, b) = halves(chars, cs, ce, r);
                 let camel = r_upper && prev(chars, cs, r.start).is_some_and(|c| c.is_lowercase());
+                // Seen in text, not only in a word list: a list knows
+                // "sloven" and "ina", which does not make "Sloven?ina" two
+                // words.
                 let known = |w: &str| {
                     let n = model.count_lower(w);
-                    n > 0.0 && (w.chars().count() >= 2 || n >= 20.0)
+                    n >= 1.0 && (w.chars().count() >= 2 || n >= 20.0)
                 };
                 camel || known(&a) && known(&b)
             };
@@ -1991,6 +1994,13 @@ mod tests {
         assert_eq!(v.first().map(|x| x.0), Some('é'), "{v:?}");
         // Too little shared: no vote.
         assert!(m.affix_votes(&pat("x?z"), 1).is_empty());
+    }
+
+    #[test]
+    fn a_word_list_does_not_split_a_word() {
+        let list = Lexicon::from_word_list("sloven\nina\nslovak\n".as_bytes()).unwrap();
+        let r = restore("Sloven\u{fffd}ina", &[&list]).unwrap_or_else(|| "Sloven\u{fffd}ina".into());
+        assert!(!r.contains('\u{a0}') && !r.contains(' '), "{r:?}");
     }
 
     #[test]
