@@ -578,10 +578,16 @@ impl Vocab {
 /// rules can fire. The second flag is false for a token from inside a
 /// camelCase word (`Navbar` in `anchorWithStickyNavbar`): such tokens
 /// usually qualify the word's first part and count half.
-fn for_each_token(value: &str, mut f: impl FnMut(&str, bool)) {
+fn for_each_token(value: &str, f: impl FnMut(&str, bool)) {
     if value.is_ascii() {
         return for_each_token_ascii(value.as_bytes(), f);
     }
+    for_each_token_generic(value, f)
+}
+
+/// [`for_each_token`] for any text (the ASCII path must give the same
+/// tokens; a test checks it against this one).
+fn for_each_token_generic(value: &str, mut f: impl FnMut(&str, bool)) {
     let mut buf = String::new();
     let mut squashed = String::new();
     for word in value.split_whitespace() {
@@ -761,44 +767,10 @@ mod tests {
         assert_eq!(v.attr_weight("nav").1.as_deref(), Some("nav"));
     }
 
-    /// The generic tokenizer, for comparison with the ASCII one.
+    /// The generic tokenizer's tokens, for comparison with the ASCII one.
     fn tokens_generic(value: &str) -> Vec<(String, bool)> {
         let mut out = Vec::new();
-        let mut buf = String::new();
-        let mut squashed = String::new();
-        for word in value.split_whitespace() {
-            squashed.clear();
-            let mut prev_lower = false;
-            let mut camel_inner = false;
-            buf.clear();
-            for c in word.chars() {
-                if c.is_alphanumeric() {
-                    if c.is_uppercase() && prev_lower && !buf.is_empty() {
-                        out.push((buf.clone(), !camel_inner));
-                        buf.clear();
-                        camel_inner = true;
-                    }
-                    prev_lower = c.is_lowercase() || c.is_ascii_digit();
-                    let lc = c.to_ascii_lowercase();
-                    buf.push(lc);
-                    squashed.push(lc);
-                } else {
-                    if !buf.is_empty() {
-                        out.push((buf.clone(), !camel_inner));
-                        buf.clear();
-                    }
-                    prev_lower = false;
-                    camel_inner = false;
-                }
-            }
-            let whole = !buf.is_empty() && buf.len() == squashed.len();
-            if !buf.is_empty() {
-                out.push((buf.clone(), !camel_inner));
-            }
-            if !whole && !squashed.is_empty() {
-                out.push((squashed.clone(), true));
-            }
-        }
+        for_each_token_generic(value, |t, full| out.push((t.to_string(), full)));
         out
     }
 
