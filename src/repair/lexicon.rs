@@ -249,14 +249,13 @@ impl Lexicon {
         let mut next_newline = memchr::memchr(b'\n', text.as_bytes()).unwrap_or(usize::MAX);
         let bytes = text.as_bytes();
         for (w, start, end) in words_with_pos(text) {
-            if let (Some(_), true) = (table, start > next_newline) {
-                {
-                    self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch);
-                    doc_votes.merge(&par_votes);
-                    par_votes = Votes::default();
-                    par_start = kept.len();
-                    next_newline = memchr::memchr(b'\n', &bytes[start..]).map_or(usize::MAX, |k| start + k);
-                }
+            // A new paragraph starts: the last one is complete.
+            if table.is_some() && start > next_newline {
+                self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch);
+                doc_votes.merge(&par_votes);
+                par_votes = Votes::default();
+                par_start = kept.len();
+                next_newline = memchr::memchr(b'\n', &bytes[start..]).map_or(usize::MAX, |k| start + k);
             }
             let touches = |i: usize| {
                 let c = char_at(text, i);
