@@ -164,6 +164,11 @@ pub struct Page {
     /// distinct, in document order: a block repeating one is a repeated
     /// title, not content (or, once, the headline).
     pub titles: Vec<String>,
+    /// The page's own summary (`description`, `og:description`,
+    /// `twitter:description`), distinct: the same text standing apart above
+    /// the body is a standfirst, which article text leaves out like the
+    /// repeated title.
+    pub descriptions: Vec<String>,
     /// `articleBody` from JSON-LD, when the page embeds one: strong evidence
     /// of which blocks are the article.
     pub ld_body: Option<String>,

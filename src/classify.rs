@@ -89,6 +89,9 @@ pub enum Reason {
     Repeated,
     /// Repeats the page title (other than the kept headline).
     Title,
+    /// Repeats the page's own summary (its meta description) in a container
+    /// of its own above the body: a standfirst, not article text.
+    Standfirst,
     /// Too few stopwords for prose: labels, lists of names, metadata.
     NotProse,
     /// Short and not supported by its neighbours.
@@ -118,7 +121,12 @@ impl Reason {
     pub fn is_final(&self) -> bool {
         matches!(
             self,
-            Reason::Headline | Reason::Vocab(..) | Reason::Breadcrumb | Reason::Repeated | Reason::Template(_)
+            Reason::Headline
+                | Reason::Vocab(..)
+                | Reason::Breadcrumb
+                | Reason::Repeated
+                | Reason::Template(_)
+                | Reason::Standfirst
         )
     }
 
@@ -135,6 +143,7 @@ impl Reason {
             Reason::Breadcrumb => "breadcrumb".into(),
             Reason::Repeated => "repeated".into(),
             Reason::Title => "title".into(),
+            Reason::Standfirst => "standfirst".into(),
             Reason::NotProse => "not-prose".into(),
             Reason::Short => "short".into(),
             Reason::OutsideMain => "outside-main".into(),
@@ -548,7 +557,77 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
             score: None,
         });
     }
+    if !off(Source::Title) {
+        standfirsts(page, &keys, &feats, &mut out);
+    }
     Analysis { feats, initial, in_main, decisions: out, listing, median_stop }
+}
+
+/// Fewest words for a summary to count: shorter descriptions ("Latest news
+/// and analysis") repeat labels, not sentences.
+const SUMMARY_MIN_WORDS: usize = 6;
+
+/// Words from which a block is a paragraph of the body, for
+/// [`standfirsts`].
+const BODY_WORDS: usize = 15;
+
+/// Drop standfirsts: blocks that repeat the page's meta description, stand
+/// outside the main region in a container with no other paragraph of prose
+/// (a header, a "dek" or "lead" box), and come before the body.
+///
+/// Article text, as corpora and extraction benchmarks define it, is the
+/// body; the summary the site wrote for search engines and link previews is
+/// metadata shown a second time, like the repeated title. When the summary
+/// is instead the body's first paragraph (sites that fill the description
+/// from the lead), that paragraph shares its container with the rest of
+/// the body, and stays.
+fn standfirsts(page: &Page, keys: &[String], feats: &[Feat], out: &mut [Decision]) {
+    let blocks = &page.blocks;
+    let summaries: Vec<String> =
+        page.descriptions.iter().map(|t| dup_key(t)).filter(|k| k.split(' ').count() >= SUMMARY_MIN_WORDS).collect();
+    if summaries.is_empty() {
+        return;
+    }
+    for i in 0..blocks.len() {
+        let b = &blocks[i];
+        // Inside the main region, a block of the summary's words is the
+        // body's own (a forum's first post, a landing page's blurb).
+        if !b.has_dom || out[i].in_main || feats[i].hard.is_some() || feats[i].words < SUMMARY_MIN_WORDS {
+            continue;
+        }
+        if !matches!(b.kind, Kind::Para | Kind::Heading(_)) || !repeats_summary(&keys[i], &summaries) {
+            continue;
+        }
+        let (lo, hi) = b.dom.scope;
+        let body = |j: usize| j != i && out[j].keep && feats[j].words >= BODY_WORDS && !feats[j].title;
+        // Body prose in the same container: the lead paragraph, not a
+        // standfirst.
+        let shared = (0..blocks.len()).any(|j| {
+            let g = blocks[j].group as u32;
+            j != i && g >= lo && g <= hi && feats[j].words >= BODY_WORDS
+        });
+        // Before the body: no kept paragraph of prose comes earlier.
+        let before = !(0..i).any(body);
+        let body_after = (i + 1..blocks.len()).any(body);
+        if !shared && before && body_after {
+            out[i].keep = false;
+            out[i].reason = Reason::Standfirst;
+        }
+    }
+}
+
+/// Whether a block's key repeats one of the summaries: equal, or one
+/// contains the other and covers most of it (descriptions are often cut
+/// short with an ellipsis, or extended with the site's tagline).
+fn repeats_summary(key: &str, summaries: &[String]) -> bool {
+    summaries.iter().any(|t| {
+        let t = t.as_str();
+        if t == key {
+            return true;
+        }
+        let (short, long) = if t.len() < key.len() { (t, key) } else { (key, t) };
+        short.len() * 10 >= long.len() * 8 && long.starts_with(short)
+    })
 }
 
 /// Kinds of boilerplate heading whose whole section is boilerplate: the
@@ -777,5 +856,40 @@ mod tests {
         let k = kept(&p);
         assert_eq!(k.len(), 4, "{k:?}");
         assert!(!k.iter().any(|t| t.contains("story")), "{k:?}");
+    }
+    #[test]
+    fn a_standfirst_repeating_the_description_goes_but_a_lead_paragraph_stays() {
+        let dek = "The council wants cheaper buses for everyone who lives in the valley towns.";
+        // The summary stands apart, above the article: a standfirst.
+        let html = format!(
+            "<html><head><meta name=description content=\"{dek}\"></head><body>\
+             <div class=top><h1>Buses</h1><p class=dek>{dek}</p></div>\
+             <article><p>{PROSE}</p><p>{PROSE} Again.</p></article></body></html>"
+        );
+        let p = segment::html::segment(&html, false);
+        assert_eq!(p.descriptions, [dek]);
+        for rules_only in [true, false] {
+            let lang = lang::guess(p.blocks.iter().map(|b| b.text.as_str()), None);
+            let d = classify(&p, lang, rules_only);
+            let i = p.blocks.iter().position(|b| b.text == dek).unwrap();
+            assert!(!d[i].keep, "{:?}", d[i]);
+            assert_eq!(d[i].reason.key(), "standfirst");
+        }
+        // The summary is the body's first paragraph: it stays.
+        let html = format!(
+            "<html><head><meta property=og:description content=\"{dek}\"></head><body>\
+             <header><h1>Buses</h1></header>\
+             <article><p>{dek}</p><p>{PROSE}</p><p>{PROSE} Again.</p></article></body></html>"
+        );
+        let p = segment::html::segment(&html, false);
+        assert!(kept(&p).iter().any(|t| t == dek), "{:?}", kept(&p));
+        // Without a description nothing is a standfirst.
+        let html = format!(
+            "<html><body><header><h1>Buses</h1><p class=dek>{dek}</p></header>\
+             <article><p>{PROSE}</p><p>{PROSE} Again.</p></article></body></html>"
+        );
+        let p = segment::html::segment(&html, false);
+        let lang = lang::guess(p.blocks.iter().map(|b| b.text.as_str()), None);
+        assert!(classify(&p, lang, true).iter().all(|d| d.reason != Reason::Standfirst));
     }
 }

@@ -229,6 +229,7 @@ struct Builder<'v> {
     title: String,
     in_title: bool,
     titles: Vec<String>,
+    descriptions: Vec<String>,
     ld_json: Vec<String>,
     lang: Option<String>,
     hidden_depth: usize,
@@ -398,6 +399,7 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
         let mut page = segment_once(&inner, explain, false);
         if page.blocks.iter().map(|x| x.text.len()).sum::<usize>() > visible {
             page.titles = b.titles;
+            page.descriptions = b.descriptions;
             page.lang = b.lang.or(page.lang);
             return page;
         }
@@ -407,7 +409,7 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     } else {
         filtered.ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())).find_map(ld_article_body)
     };
-    let mut page = Page { blocks: b.blocks, titles: b.titles, ld_body, lang: b.lang };
+    let mut page = Page { blocks: b.blocks, titles: b.titles, descriptions: b.descriptions, ld_body, lang: b.lang };
     mark_main(&mut page, &mut b.elems, &b.block_owner);
     page
 }
@@ -433,6 +435,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         title: String::new(),
         in_title: false,
         titles: Vec::new(),
+        descriptions: Vec::new(),
         ld_json: Vec::new(),
         lang: None,
         hidden_depth: 0,
@@ -486,6 +489,19 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                                     let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
                                     if !c.is_empty() && !b.titles.contains(&c) {
                                         b.titles.push(c);
+                                    }
+                                }
+                            }
+                            "property" | "name"
+                                if tag == "meta"
+                                    && (value == "description"
+                                        || value == "og:description"
+                                        || value == "twitter:description") =>
+                            {
+                                if let Some(c) = el.attr("content") {
+                                    let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
+                                    if !c.is_empty() && !b.descriptions.contains(&c) {
+                                        b.descriptions.push(c);
                                     }
                                 }
                             }
