@@ -759,13 +759,21 @@ fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
     for (lo, hi) in [(0, s), (e + 1, n)] {
         if hi > lo {
             if let Some((s2, e2, v2)) = max_segment(&w[lo..hi]) {
-                if v2 >= best * 0.3 && v2 >= 300.0 {
+                // Prose after a comment-section marker ("12 comments",
+                // "Leave a reply") is the readers', not the article's.
+                let after_comments = lo > s && (e + 1..lo + s2).any(|i| is_kind(&feats[i], "comments"));
+                if v2 >= best * 0.3 && v2 >= 300.0 && !after_comments {
                     region[lo + s2..=lo + e2].iter_mut().for_each(|r| *r = true);
                 }
             }
         }
     }
     region
+}
+
+/// Whether the rules' hard evidence for a block is a vocabulary hit of `kind`.
+fn is_kind(f: &Feat, kind: &str) -> bool {
+    matches!(&f.hard, Some(Reason::Vocab(k, _)) if k == kind)
 }
 
 /// Kadane's maximum-sum contiguous segment: (start, end inclusive, sum).
@@ -891,5 +899,25 @@ mod tests {
         let p = segment::html::segment(&html, false);
         let lang = lang::guess(p.blocks.iter().map(|b| b.text.as_str()), None);
         assert!(classify(&p, lang, true).iter().all(|d| d.reason != Reason::Standfirst));
+    }
+    #[test]
+    fn text_after_a_comment_marker_is_not_a_second_article_span() {
+        let comment = "I agree with the minister on this point, but the parliament has never been ready to listen \
+            to the small parties, and I doubt that the new law will change anything for people like us. My \
+            town has waited for a new school for eleven years, and every government has promised one before the vote.";
+        let mut lines = vec![format!("{PROSE} {PROSE}"); 4];
+        lines.push("Related Roundup: Laws".into());
+        lines.push("Buyer's Guide: Laws (Buy Now)".into());
+        lines.push("[ 12 comments ]".into());
+        lines.push("Top Rated Comments".into());
+        lines.push("reader1".into());
+        lines.push("2 days ago at 07:47 am".into());
+        for i in 0..2 {
+            lines.push(format!("{comment} Reply {i}."));
+        }
+        let p = segment::text::segment(&lines.join("\n\n"));
+        let k = kept(&p);
+        assert!(k.iter().any(|t| t.starts_with(PROSE)), "{k:?}");
+        assert!(!k.iter().any(|t| t.starts_with("I agree")), "{k:?}");
     }
 }

@@ -318,8 +318,9 @@ fn main() -> ExitCode {
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let stderr = io::stderr();
-    let mut err = stderr.lock();
+    // Not locked for the whole run: a library warning printed from a worker
+    // thread (`eprintln!`) would otherwise wait for the lock forever.
+    let mut err = io::stderr();
     let stats = match batch::run(&cfg, &mut out, &mut err) {
         Ok(s) => s,
         Err(e) => {
