@@ -44,7 +44,34 @@ struct Rule {
     kind: &'static str,
     anchor: Anchor,
     max_words: usize,
+    /// Cap on the block's length in characters (`@max_chars`), for scripts
+    /// written without spaces, where a paragraph is only a few "words".
+    max_chars: usize,
     source: String,
+}
+
+impl Rule {
+    /// Whether a block of `nwords` words and `nchars` characters is short
+    /// enough for this rule.
+    fn fits(&self, nwords: usize, nchars: usize) -> bool {
+        nwords <= self.max_words && nchars <= self.max_chars
+    }
+}
+
+/// Chinese characters and Japanese kana: scripts written without spaces
+/// between words, so next to one of them there is always a word boundary (in
+/// "記事の無断転載を禁じます" the phrase 無断転載を禁じます follows の
+/// directly; in "京icp备" the phrase icp备 follows 京).
+fn spaceless(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'     // hiragana, katakana
+        | '\u{31f0}'..='\u{31ff}'   // katakana extensions
+        | '\u{3400}'..='\u{4dbf}'   // CJK extension A
+        | '\u{4e00}'..='\u{9fff}'   // CJK unified ideographs
+        | '\u{f900}'..='\u{faff}'   // CJK compatibility ideographs
+        | '\u{ff66}'..='\u{ff9f}'   // half-width katakana
+        | '\u{20000}'..='\u{3134f}' // CJK extensions B-G
+    )
 }
 
 /// Phrases of one anchor in one automaton, and how far into a block they
@@ -287,6 +314,7 @@ impl Vocab {
             match parts.as_slice() {
                 ["phrases", kind, _lang] => {
                     let mut max_words = default_max_words(kind);
+                    let mut max_chars = usize::MAX;
                     for (no, raw) in body.lines().enumerate() {
                         let line = raw.trim();
                         if line.is_empty() || line.starts_with('#') {
@@ -295,6 +323,10 @@ impl Vocab {
                         let at = || format!("{path}:{}", no + 1);
                         if let Some(n) = line.strip_prefix("@max_words") {
                             max_words = n.trim().parse().map_err(|_| format!("{}: bad @max_words", at()))?;
+                            continue;
+                        }
+                        if let Some(n) = line.strip_prefix("@max_chars") {
+                            max_chars = n.trim().parse().map_err(|_| format!("{}: bad @max_chars", at()))?;
                             continue;
                         }
                         if let Some(re) = line.strip_prefix('/') {
@@ -307,6 +339,7 @@ impl Vocab {
                                 kind,
                                 anchor: Anchor::Inside,
                                 max_words,
+                                max_chars,
                                 source: format!("{kind}/{}: {line}", parts[2]),
                             });
                             continue;
@@ -322,6 +355,7 @@ impl Vocab {
                             kind,
                             anchor,
                             max_words,
+                            max_chars,
                             source: format!("{kind}/{}: {line}", parts[2]),
                         });
                     }
@@ -440,6 +474,8 @@ impl Vocab {
         if nwords > self.max_words {
             return Vec::new();
         }
+        // For `@max_chars` (one pass, cheap next to the searches below).
+        let nchars = norm.chars().count();
         let core_start = norm.find(|c: char| c.is_alphanumeric()).unwrap_or(norm.len());
         let core_end =
             norm.rfind(|c: char| c.is_alphanumeric()).map_or(0, |i| i + norm[i..].chars().next().unwrap().len_utf8());
@@ -454,7 +490,7 @@ impl Vocab {
             }
             for &r in self.line.get(&norm[a..b]).map_or(&[][..], |v| v.as_slice()) {
                 let rule = &self.phrase_rules[r as usize];
-                if nwords <= rule.max_words {
+                if rule.fits(nwords, nchars) {
                     found.push((Anchor::Line, Hit { kind: rule.kind, rule: rule.source.clone() }));
                 }
             }
@@ -470,14 +506,16 @@ impl Vocab {
             }
             for m in matcher.ac.find_overlapping_iter(&norm[from..to]) {
                 let rule = &self.phrase_rules[matcher.rules[m.pattern().as_usize()] as usize];
-                if nwords > rule.max_words {
+                if !rule.fits(nwords, nchars) {
                     continue;
                 }
                 let (s, e) = (from + m.start(), from + m.end());
-                let pat_first_alnum = norm[s..e].starts_with(|c: char| c.is_alphanumeric());
-                let pat_last_alnum = norm[s..e].ends_with(|c: char| c.is_alphanumeric());
-                let before_ok = !pat_first_alnum || norm[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-                let after_ok = !pat_last_alnum || norm[e..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+                let pat_first_alnum = norm[s..e].starts_with(|c: char| c.is_alphanumeric() && !spaceless(c));
+                let pat_last_alnum = norm[s..e].ends_with(|c: char| c.is_alphanumeric() && !spaceless(c));
+                let before_ok = !pat_first_alnum
+                    || norm[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric() || spaceless(c));
+                let after_ok =
+                    !pat_last_alnum || norm[e..].chars().next().is_none_or(|c| !c.is_alphanumeric() || spaceless(c));
                 let placed = match rule.anchor {
                     Anchor::Line => s <= core_start && e >= core_end,
                     Anchor::Lead => s <= core_start,
@@ -490,7 +528,7 @@ impl Vocab {
             }
         }
         if nwords <= self.regex_max_words {
-            for i in self.regexes.matches(norm, |i| nwords <= self.regex_rules[i].max_words) {
+            for i in self.regexes.matches(norm, |i| self.regex_rules[i].fits(nwords, nchars)) {
                 let rule = &self.regex_rules[i];
                 found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));
             }
@@ -741,6 +779,43 @@ mod tests {
         let prose = "The bakery down the road uses cookies as a reward for children who finish their homework, \
                      said the owner in an interview.";
         assert!(v.hits(prose).is_empty());
+    }
+
+    #[test]
+    fn cjk_prose_is_few_words_so_max_chars_caps_it() {
+        // Chinese and Japanese have no spaces: a whole sentence between two
+        // punctuation marks is one "word", so a word cap cannot tell a long
+        // paragraph from a label.
+        let ja = "東京都は5日、都内で新たに300人の感染を確認したと発表した。関連記事によると、広告業界にも影響が広がっている。";
+        assert_eq!(word_count(ja), 4);
+        assert_eq!(word_count("相关文章"), 1);
+        let v = vocab(&[("phrases/legal/ja.txt", "@max_words 40\n~ 無断転載\n@max_chars 60\n~ 無断転載を禁じます\n")]);
+        let long = format!("{ja}同社は記事の無断転載を禁じますと明記している。{ja}");
+        assert_eq!(v.hits(&long).len(), 1, "only the uncapped rule");
+        assert_eq!(v.hits(&long)[0].rule, "legal/ja.txt: ~ 無断転載");
+        let v = vocab(&[("phrases/legal/ja.txt", "@max_chars 60\n~ 無断転載を禁じます\n/ ^copyright .*無断転載\n")]);
+        assert!(v.hits(&long).is_empty());
+        assert!(!v.hits("本サイトに掲載の記事・写真の無断転載を禁じます。").is_empty());
+        assert_eq!(v.hits("Copyright © 2024 Example Inc. 無断転載").len(), 1);
+        assert!(v.hits(&format!("Copyright {ja}{ja} 無断転載")).is_empty());
+        let e = Vocab::from_files(&[("phrases/legal/ja.txt", "@max_chars x\n")]).err().unwrap();
+        assert!(e.starts_with("phrases/legal/ja.txt:1:"), "{e}");
+    }
+
+    #[test]
+    fn han_and_kana_edges_need_no_word_boundary() {
+        let v = vocab(&[("phrases/legal/zh.txt", "$ 版权所有\n~ 写真:\n= 広告\n$ 저작권자\n")]);
+        assert!(!v.hits("新华网版权所有").is_empty());
+        assert!(!v.hits("東京の夜景(写真: 共同)").is_empty());
+        // A whole-line rule stays a whole line.
+        assert!(v.hits("広告主").is_empty());
+        // Hangul is written with spaces: words keep their boundaries.
+        assert!(v.hits("한국저작권자").is_empty());
+        assert!(!v.hits("ⓒ 한국일보 저작권자").is_empty());
+        // Latin next to Chinese: a boundary too, but not inside a Latin word.
+        let v = vocab(&[("phrases/legal/zh.txt", "~ icp备\n")]);
+        assert!(!v.hits("京icp备12345678号").is_empty());
+        assert!(v.hits("xicp备").is_empty());
     }
 
     #[test]

@@ -165,6 +165,20 @@ const NOT_BOILERPLATE: &[&str] = &[
     "The comments section of the newspaper was closed after a flood of abuse.",
     "Cookie monster: how tracking took over the web",
     "Members only: inside Britain's most exclusive clubs",
+    // Chinese and Japanese headlines that open with a boilerplate word: no
+    // spaces, so only a separator or the whole line makes a label.
+    "関連記事を削除した問題で社長が謝罪",
+    "広告主の離反が続くSNS",
+    "シェアハウスの家賃が上昇",
+    "版权所有者称该网站侵权",
+    "分享经济进入新阶段",
+    "相关报道称政策将延期",
+    "推荐阅读书目公布",
+    "图为什么会模糊？",
+    "관련 기사 삭제 논란",
+    "Baca juga buku sejarah ini, saran guru itu kepada murid-muridnya.",
+    "Головна проблема реформи",
+    "تابعونا على مدار الساعة",
 ];
 
 #[test]
