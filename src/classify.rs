@@ -636,6 +636,19 @@ fn repeats_summary(key: &str, summaries: &[String]) -> bool {
 /// are the page.)
 const SECTION_KINDS: &[&str] = &["related", "share", "newsletter", "ads", "shop"];
 
+/// Most words of a label that heads a section without heading markup.
+const PSEUDO_HEADING_WORDS: usize = 4;
+
+/// Words from which a block ends the section of such a label: related
+/// lists are rows of headlines, not paragraphs.
+const PSEUDO_SECTION_PROSE: usize = 25;
+
+/// Whether a vocabulary rule (as named in a hit: `kind/lang: = phrase`) is
+/// a whole-block phrase: the block is the label and nothing else.
+fn is_whole_line_rule(rule: &str) -> bool {
+    rule.split_once(": ").is_some_and(|(_, r)| r.starts_with("= "))
+}
+
 /// Carry a boilerplate heading's verdict to the blocks of its section: those
 /// that follow it inside the heading's container, up to the next heading of
 /// the same or a higher level. HTML only: flat text has no containers.
@@ -643,9 +656,29 @@ fn sections(blocks: &[Block], feats: &mut [Feat]) {
     let mut i = 0;
     while i < blocks.len() {
         let b = &blocks[i];
-        let (Kind::Heading(level), Some(Reason::Vocab(kind, rule))) = (b.kind, feats[i].hard.clone()) else {
+        let Some(Reason::Vocab(kind, rule)) = feats[i].hard.clone() else {
             i += 1;
             continue;
+        };
+        // A related-content label standing alone in a block of its own
+        // ("Related posts", "関連記事" in a `<div class=…-head>`) heads its
+        // section like `<h3>` would, but, as the markup does not say it is
+        // a heading, only over short blocks: prose ends it. One English
+        // word ("Popular", "Recommended") is more often a badge on a
+        // product card or a column of a table than a heading.
+        let (level, pseudo) = match b.kind {
+            Kind::Heading(level) => (level, false),
+            _ if kind == "related"
+                && feats[i].words <= PSEUDO_HEADING_WORDS
+                && is_whole_line_rule(&rule)
+                && (feats[i].words >= 2 || !b.text.is_ascii()) =>
+            {
+                (6, true)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         if !b.has_dom || !SECTION_KINDS.contains(&kind.as_str()) || b.dom.scope.1 <= b.dom.scope.0 {
             i += 1;
@@ -656,6 +689,9 @@ fn sections(blocks: &[Block], feats: &mut [Feat]) {
         while j < blocks.len() {
             let g = blocks[j].group as u32;
             if g < lo || g > hi || matches!(blocks[j].kind, Kind::Heading(l) if l <= level) {
+                break;
+            }
+            if pseudo && feats[j].words >= PSEUDO_SECTION_PROSE {
                 break;
             }
             if !feats[j].hard.as_ref().is_some_and(Reason::is_final) {
@@ -919,5 +955,22 @@ mod tests {
         let k = kept(&p);
         assert!(k.iter().any(|t| t.starts_with(PROSE)), "{k:?}");
         assert!(!k.iter().any(|t| t.starts_with("I agree")), "{k:?}");
+    }
+    #[test]
+    fn a_related_label_in_a_plain_block_heads_its_list() {
+        let list = "<ul><li><a href=/a>Floods in the north</a> and more</li><li><a href=/b>The mayor quits</a> over the budget</li></ul>";
+        for label in ["Related posts", "関連記事"] {
+            let html = format!(
+                "<body><article><p>{PROSE}</p><p>{PROSE} Again.</p><div class=similar-head>{label}</div>{list}</article></body>"
+            );
+            let p = segment::html::segment(&html, false);
+            let k = kept(&p);
+            assert!(k.iter().any(|t| t.starts_with("The minister")), "{k:?}");
+            assert!(!k.iter().any(|t| t.contains("mayor") || t.contains("Floods")), "{label}: {k:?}");
+        }
+        // One English word is a badge, not a heading: what follows stays.
+        let html = format!("<body><article><p>{PROSE}</p><div>Popular</div><p>{PROSE} Again.</p></article></body>");
+        let p = segment::html::segment(&html, false);
+        assert_eq!(kept(&p).len(), 2, "{:?}", kept(&p));
     }
 }
