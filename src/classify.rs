@@ -958,14 +958,16 @@ mod tests {
     }
     #[test]
     fn a_related_label_in_a_plain_block_heads_its_list() {
-        let list = "<ul><li><a href=/a>Floods in the north</a> and more</li><li><a href=/b>The mayor quits</a> over the budget</li></ul>";
+        let list = "<ul><li>Floods in the north cut off three villages from the roads</li>\
+                    <li>The mayor quits over the budget after a long night of talks</li></ul>";
         for label in ["Related posts", "関連記事"] {
             let html = format!(
-                "<body><article><p>{PROSE}</p><p>{PROSE} Again.</p><div class=similar-head>{label}</div>{list}</article></body>"
+                "<body><article><p>{PROSE}</p><p>{PROSE} Again.</p><div class=similar-head>{label}</div>{list}<p>{PROSE} Third.</p></article></body>"
             );
             let p = segment::html::segment(&html, false);
             let k = kept(&p);
-            assert!(k.iter().any(|t| t.starts_with("The minister")), "{k:?}");
+            // Prose ends the section.
+            assert_eq!(k.iter().filter(|t| t.starts_with("The minister")).count(), 3, "{k:?}");
             assert!(!k.iter().any(|t| t.contains("mayor") || t.contains("Floods")), "{label}: {k:?}");
         }
         // One English word is a badge, not a heading: what follows stays.
