@@ -797,7 +797,7 @@ fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
             if let Some((s2, e2, v2)) = max_segment(&w[lo..hi]) {
                 // Prose after a comment-section marker ("12 comments",
                 // "Leave a reply") is the readers', not the article's.
-                let after_comments = lo > s && (e + 1..lo + s2).any(|i| is_kind(&feats[i], "comments"));
+                let after_comments = lo > s && (e + 1..lo + s2).any(|i| feats[i].hit == Some("comments"));
                 if v2 >= best * 0.3 && v2 >= 300.0 && !after_comments {
                     region[lo + s2..=lo + e2].iter_mut().for_each(|r| *r = true);
                 }
@@ -805,11 +805,6 @@ fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
         }
     }
     region
-}
-
-/// Whether the rules' hard evidence for a block is a vocabulary hit of `kind`.
-fn is_kind(f: &Feat, kind: &str) -> bool {
-    matches!(&f.hard, Some(Reason::Vocab(k, _)) if k == kind)
 }
 
 /// Kadane's maximum-sum contiguous segment: (start, end inclusive, sum).

@@ -414,6 +414,16 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     page
 }
 
+/// Add a `<meta>` content, white space collapsed, to a list of distinct
+/// values (the page's titles, its descriptions).
+fn push_meta(list: &mut Vec<String>, content: Option<&str>) {
+    let Some(c) = content else { return };
+    let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !c.is_empty() && !list.contains(&c) {
+        list.push(c);
+    }
+}
+
 /// One walk over the DOM. `show_hidden` reads elements marked hidden
 /// (`hidden`, `aria-hidden`, `display:none`) as if they were visible.
 fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
@@ -485,12 +495,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                             "property" | "name"
                                 if tag == "meta" && (value == "og:title" || value == "twitter:title") =>
                             {
-                                if let Some(c) = el.attr("content") {
-                                    let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
-                                    if !c.is_empty() && !b.titles.contains(&c) {
-                                        b.titles.push(c);
-                                    }
-                                }
+                                push_meta(&mut b.titles, el.attr("content"));
                             }
                             "property" | "name"
                                 if tag == "meta"
@@ -498,12 +503,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                                         || value == "og:description"
                                         || value == "twitter:description") =>
                             {
-                                if let Some(c) = el.attr("content") {
-                                    let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
-                                    if !c.is_empty() && !b.descriptions.contains(&c) {
-                                        b.descriptions.push(c);
-                                    }
-                                }
+                                push_meta(&mut b.descriptions, el.attr("content"));
                             }
                             _ => {}
                         }
