@@ -117,6 +117,78 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
     src
 }
 
+/// Letter n-gram probabilities for restoring lost characters, derived from
+/// the language models of the `lingua` language detector (Apache-2.0, one
+/// crate per language, trained on the Leipzig Corpora Collection). Those
+/// hold ln P(last letter | the letters before it) for every 1- to 5-gram of
+/// letters seen in each language. Kept: every n-gram up to [`LETTER_ORDER`]
+/// letters that has a letter outside ASCII (the only letters a `?` or U+FFFD
+/// can stand for) and the ASCII n-grams up to 3 letters (the backoff once
+/// the lost letter has left the context). Written as one `fst` map, keyed by
+/// language code then n-gram, valued by -ln P in eighths of a nat. Also
+/// `letters.rs`: each language's letters outside ASCII, most frequent
+/// first (the candidates for a lost letter when the batch is too small to
+/// have its own).
+fn letter_model(out: &Path) {
+    use fst::Streamer;
+    /// Longest n-gram kept: the 5-grams more than double the table for a
+    /// small gain.
+    const LETTER_ORDER: usize = 5;
+    let langs: [(&str, &include_dir::Dir<'static>); 21] = [
+        ("ca", &lingua_catalan_language_model::CATALAN_MODELS_DIRECTORY),
+        ("cs", &lingua_czech_language_model::CZECH_MODELS_DIRECTORY),
+        ("da", &lingua_danish_language_model::DANISH_MODELS_DIRECTORY),
+        ("de", &lingua_german_language_model::GERMAN_MODELS_DIRECTORY),
+        ("en", &lingua_english_language_model::ENGLISH_MODELS_DIRECTORY),
+        ("es", &lingua_spanish_language_model::SPANISH_MODELS_DIRECTORY),
+        ("fi", &lingua_finnish_language_model::FINNISH_MODELS_DIRECTORY),
+        ("fr", &lingua_french_language_model::FRENCH_MODELS_DIRECTORY),
+        ("hr", &lingua_croatian_language_model::CROATIAN_MODELS_DIRECTORY),
+        ("hu", &lingua_hungarian_language_model::HUNGARIAN_MODELS_DIRECTORY),
+        ("id", &lingua_indonesian_language_model::INDONESIAN_MODELS_DIRECTORY),
+        ("it", &lingua_italian_language_model::ITALIAN_MODELS_DIRECTORY),
+        ("nl", &lingua_dutch_language_model::DUTCH_MODELS_DIRECTORY),
+        ("no", &lingua_bokmal_language_model::BOKMAL_MODELS_DIRECTORY),
+        ("pl", &lingua_polish_language_model::POLISH_MODELS_DIRECTORY),
+        ("pt", &lingua_portuguese_language_model::PORTUGUESE_MODELS_DIRECTORY),
+        ("ro", &lingua_romanian_language_model::ROMANIAN_MODELS_DIRECTORY),
+        ("sk", &lingua_slovak_language_model::SLOVAK_MODELS_DIRECTORY),
+        ("sl", &lingua_slovene_language_model::SLOVENE_MODELS_DIRECTORY),
+        ("sv", &lingua_swedish_language_model::SWEDISH_MODELS_DIRECTORY),
+        ("tr", &lingua_turkish_language_model::TURKISH_MODELS_DIRECTORY),
+    ];
+    let mut b = fst::MapBuilder::memory();
+    let mut alphabets = String::from(
+        "/// Per language: its letters outside ASCII, most frequent first.\npub(crate) static ALPHABETS: &[(&str, &str)] = &[\n",
+    );
+    for (code, dir) in langs {
+        let mut letters: Vec<(u64, char)> = Vec::new();
+        let file = dir.get_file("ngrams.fst").expect("lingua model without ngrams.fst");
+        let map = fst::Map::new(file.contents()).expect("lingua ngrams.fst is not an fst map");
+        let mut s = map.stream();
+        while let Some((k, v)) = s.next() {
+            let Ok(g) = std::str::from_utf8(k) else { continue };
+            let n = g.chars().count();
+            if n > LETTER_ORDER || g.is_ascii() && n > 3 {
+                continue;
+            }
+            let q = (-f64::from_bits(v) * 8.0).round().clamp(0.0, 255.0) as u64;
+            if n == 1 && !g.is_ascii() {
+                letters.push((q, g.chars().next().unwrap()));
+            }
+            let mut key = code.as_bytes().to_vec();
+            key.extend_from_slice(k);
+            b.insert(&key, q).expect("lingua n-grams out of order");
+        }
+        letters.sort();
+        let letters: String = letters.iter().map(|x| x.1).collect();
+        alphabets.push_str(&format!("    ({code:?}, {letters:?}),\n"));
+    }
+    alphabets.push_str("];\n");
+    fs::write(out.join("letters.rs"), alphabets).unwrap();
+    fs::write(out.join("letters.fst"), b.into_inner().unwrap()).unwrap();
+}
+
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("rules");
     println!("cargo:rerun-if-changed=rules");
@@ -151,4 +223,6 @@ fn main() {
         }
     }
     fs::write(out_dir.join("models.rs"), src).unwrap();
+
+    letter_model(&out_dir);
 }

@@ -31,6 +31,11 @@ pub(crate) fn capitalises_nouns(l: LangId) -> bool {
     table().langs.get(l as usize).is_some_and(|c| NOUN_CAPITALS.contains(c))
 }
 
+/// The code of language `l` ("de", "es", …).
+pub(crate) fn code(l: LangId) -> Option<&'static str> {
+    table().langs.get(l as usize).copied()
+}
+
 /// A language: index into [`Table::langs`]. At most 64 languages.
 pub(crate) type LangId = u8;
 

@@ -54,6 +54,9 @@ pub struct Lexicon {
     tokens: u64,
     /// Sum of the counts learned in each paragraph language.
     lang_tokens: Vec<u64>,
+    /// Dashes standing alone between spaces per paragraph language: what a
+    /// lone lost character is when it is not a one-letter word ("à", "è").
+    lang_dashes: Vec<u64>,
     /// Made from a word list (every word once) rather than learned from text.
     list: bool,
     /// For short ASCII function words ("und", "que", "the"): how often each
@@ -132,6 +135,7 @@ impl Clone for Lexicon {
             by_lang: self.by_lang.clone(),
             tokens: self.tokens,
             lang_tokens: self.lang_tokens.clone(),
+            lang_dashes: self.lang_dashes.clone(),
             list: self.list,
             profiles: self.profiles.clone(),
             derived: OnceLock::new(),
@@ -216,9 +220,17 @@ impl Lexicon {
         pending: &mut Vec<(usize, usize)>,
         offset: usize,
         scratch: &mut String,
+        par: &str,
     ) {
         match votes.winner() {
             Some(l) => {
+                let dashes = lone_dashes(par);
+                if dashes > 0 {
+                    if self.lang_dashes.len() <= l as usize {
+                        self.lang_dashes.resize(l as usize + 1, 0);
+                    }
+                    self.lang_dashes[l as usize] += dashes;
+                }
                 for w in words {
                     self.add_with(w, 1, scratch, Some(l));
                 }
@@ -245,13 +257,16 @@ impl Lexicon {
         let mut par_votes = Votes::default();
         let mut doc_votes = Votes::default();
         let mut par_start = 0usize;
+        let mut par_byte = 0usize;
         let mut pending: Vec<(usize, usize)> = Vec::new();
         let mut next_newline = memchr::memchr(b'\n', text.as_bytes()).unwrap_or(usize::MAX);
         let bytes = text.as_bytes();
         for (w, start, end) in words_with_pos(text) {
             // A new paragraph starts: the last one is complete.
             if table.is_some() && start > next_newline {
-                self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch);
+                let par = &text[par_byte..next_newline];
+                self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch, par);
+                par_byte = next_newline;
                 doc_votes.merge(&par_votes);
                 par_votes = Votes::default();
                 par_start = kept.len();
@@ -295,7 +310,8 @@ impl Lexicon {
             }
         }
         if table.is_some() {
-            self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch);
+            let par = &text[par_byte.min(text.len())..];
+            self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch, par);
             doc_votes.merge(&par_votes);
             let lang = doc_votes.winner();
             for (s, e) in pending {
@@ -351,6 +367,7 @@ impl Lexicon {
         }
         self.tokens += other.tokens;
         add_tokens(&mut self.lang_tokens, &other.lang_tokens);
+        add_tokens(&mut self.lang_dashes, &other.lang_dashes);
         for (w, p) in &other.profiles {
             let mine = self.profiles.entry(w.clone()).or_default();
             for (&c, &n) in p {
@@ -388,6 +405,7 @@ impl Lexicon {
         }
         self.tokens += other.tokens;
         add_tokens(&mut self.lang_tokens, &other.lang_tokens);
+        add_tokens(&mut self.lang_dashes, &other.lang_dashes);
         for (w, p) in other.profiles {
             let mine = self.profiles.entry(w).or_default();
             if mine.is_empty() {
@@ -457,6 +475,11 @@ impl Lexicon {
     }
 
     /// Whether this lexicon is a word list (no frequencies).
+    /// Lone dashes seen in paragraphs of language `l`.
+    pub(crate) fn dashes_in(&self, l: LangId) -> u64 {
+        self.lang_dashes.get(l as usize).copied().unwrap_or(0)
+    }
+
     pub(crate) fn is_list(&self) -> bool {
         self.list
     }
@@ -683,6 +706,24 @@ fn add_tokens(mine: &mut Vec<u64>, other: &[u64]) {
     for (a, b) in mine.iter_mut().zip(other) {
         *a += b;
     }
+}
+
+/// Dashes (`–`, `—`) standing alone between spaces in `par`.
+fn lone_dashes(par: &str) -> u64 {
+    let b = par.as_bytes();
+    let space = |x: Option<&u8>| matches!(x, Some(b' ') | None);
+    let mut n = 0;
+    for i in memchr::memchr_iter(0xE2, b) {
+        if b.get(i + 1) == Some(&0x80)
+            && matches!(b.get(i + 2), Some(0x93 | 0x94))
+            && i > 0
+            && space(b.get(i - 1))
+            && space(b.get(i + 3))
+        {
+            n += 1;
+        }
+    }
+    n
 }
 
 /// Add `n` to language `l`'s count in a list sorted by language.

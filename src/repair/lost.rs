@@ -30,6 +30,7 @@ use super::charclass::CharClass;
 use super::charclass::{is_wordish, script, Script, SCRIPTS, SCRIPT_LIST};
 use super::fasthash::FastMap;
 use super::langid::{self, LangId};
+use super::letters::Letters;
 use super::lexicon::{lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
 use std::cell::RefCell;
 
@@ -184,6 +185,13 @@ struct Model<'a> {
     lang: Option<LangId>,
     /// `main`'s character model for that language, when it has one.
     lang_logp: Option<&'a FastMap<u128, f32>>,
+    /// The letter model of that language from outside the batch, when
+    /// there is one.
+    letters: Option<Letters>,
+    /// In that language, how often a word is one non-ASCII letter ("à",
+    /// "è") and how often a dash stands alone, when the batch has seen
+    /// enough of either: what a lone lost character between spaces is.
+    lone: Option<(f32, f32)>,
     /// The non-ASCII characters of that language's words, with their total.
     lang_chars: Option<&'a (FastMap<char, u64>, u64)>,
     /// Candidate non-ASCII characters for a blank, most frequent first.
@@ -199,6 +207,7 @@ struct Model<'a> {
     /// that script.
     script: Script,
     fill_cache: RefCell<FastMap<u64, Option<Fill>>>,
+    letters_cache: RefCell<FastMap<u128, Option<f32>>>,
     score_cache: RefCell<FastMap<u64, f32>>,
 }
 
@@ -227,6 +236,12 @@ const WORD_WEIGHT: f32 = 0.35;
 /// Weight of the paragraph language's character model against the whole
 /// batch's, in ln P.
 const LANG_MIX: f32 = 0.5;
+/// Weight of the language's letter model from outside the batch
+/// ([`Letters`]) against the batch's own character model, in ln P.
+const LETTERS_MIX: f32 = 0.9;
+/// One-letter words and lone dashes a language needs in the batch before
+/// their ratio decides what a lone lost character is.
+const MIN_LONE: u64 = 10;
 /// Tokens a language needs in the batch before word frequencies are taken
 /// within it.
 const MIN_LANG_TOKENS: u64 = 2000;
@@ -340,6 +355,7 @@ impl<'a> Model<'a> {
             (Some(x), Some(l)) => x.lang_model(l),
             _ => None,
         };
+        let letters = lang.and_then(langid::code).and_then(Letters::of);
         let lang_chars = match (main, lang) {
             (Some(d), Some(l)) => d.lang_chars.get(l as usize).and_then(|m| m.as_ref()),
             _ => None,
@@ -347,13 +363,29 @@ impl<'a> Model<'a> {
         let lang_tokens = lang
             .map(|l| lexicons.iter().filter(|x| !x.is_list()).map(|x| x.tokens_in(l)).sum::<u64>())
             .filter(|&t| t >= MIN_LANG_TOKENS);
+        let lone = lang.and_then(|l| {
+            let (mut words, mut dashes) = (0u64, 0u64);
+            for x in lexicons.iter().filter(|x| !x.is_list()) {
+                dashes += x.dashes_in(l);
+                if let Some(v) = x.derived().by_char_shape.get(BLANK.to_string().as_str()) {
+                    words += v
+                        .iter()
+                        .filter(|(w, _)| w.chars().all(char::is_alphabetic))
+                        .map(|(w, _)| x.count_lower_in(w, l))
+                        .sum::<u64>();
+                }
+            }
+            (words + dashes >= MIN_LONE).then_some((words as f32, dashes as f32))
+        });
         Model {
             lexicons,
+            lone,
             shapes,
             main,
             lang,
             lang_tokens,
             lang_logp,
+            letters,
             lang_chars,
             alphabet,
             prior,
@@ -361,12 +393,13 @@ impl<'a> Model<'a> {
             tokens,
             script,
             fill_cache: RefCell::new(FastMap::default()),
+            letters_cache: RefCell::new(FastMap::default()),
             score_cache: RefCell::new(FastMap::default()),
         }
     }
 
     fn has_model(&self) -> bool {
-        self.main.is_some()
+        self.main.is_some() || self.letters.is_some()
     }
 
     /// Share of `c` among the non-ASCII characters of texts like this one.
@@ -426,12 +459,35 @@ impl<'a> Model<'a> {
     /// ln P(c | the ORDER-1 characters before it), stupid backoff.
     #[inline]
     fn logp(&self, ctx: &[char], c: char) -> f32 {
-        let Some(d) = self.main else { return NO_MODEL_PER_CHAR };
-        let global = Self::backoff(&d.logp, ctx, c);
-        match self.lang_logp {
-            Some(m) => LANG_MIX * Self::backoff(m, ctx, c) + (1.0 - LANG_MIX) * global,
-            None => global,
+        let batch = match (self.main, self.lang_logp) {
+            (Some(d), Some(m)) => {
+                LANG_MIX * Self::backoff(m, ctx, c) + (1.0 - LANG_MIX) * Self::backoff(&d.logp, ctx, c)
+            }
+            (Some(d), None) => Self::backoff(&d.logp, ctx, c),
+            (None, _) => NO_MODEL_PER_CHAR,
+        };
+        match self.letters_logp(ctx, c) {
+            Some(x) => LETTERS_MIX * x + (1.0 - LETTERS_MIX) * batch,
+            None => batch,
         }
+    }
+
+    /// [`Letters::logp`], remembered: the beam asks the same few contexts
+    /// for every candidate of every blank.
+    fn letters_logp(&self, ctx: &[char], c: char) -> Option<f32> {
+        let l = self.letters?;
+        if !c.is_alphabetic() {
+            return None;
+        }
+        let start = ctx.iter().rposition(|x| !x.is_alphabetic()).map_or(0, |i| i + 1);
+        let ctx = &ctx[start.max(ctx.len().saturating_sub(ORDER - 1))..];
+        let key = ctx.iter().chain(std::iter::once(&c)).fold(ctx.len() as u128, |k, &x| (k << 21) | x as u128);
+        if let Some(&v) = self.letters_cache.borrow().get(&key) {
+            return v;
+        }
+        let v = l.logp(ctx, c);
+        self.letters_cache.borrow_mut().insert(key, v);
+        v
     }
 
     #[inline]
@@ -455,7 +511,7 @@ impl<'a> Model<'a> {
 
     /// ln P(word) under the character model (word boundaries included).
     fn word_logp(&self, w: &[char]) -> f32 {
-        if self.main.is_none() {
+        if !self.has_model() {
             return NO_MODEL_PER_CHAR * (w.len() + 1) as f32;
         }
         let mut buf = [BOW; 64];
@@ -566,6 +622,7 @@ impl<'a> Model<'a> {
         let blank_bytes: Vec<usize> =
             pattern.iter().filter_map(|u| if let Unit::Blank(b) = u { Some(*b) } else { None }).collect();
         let mut best: Option<(f32, &str, Vec<char>)> = None;
+        let mut shape_total = 0.0f32;
         for d in &self.shapes {
             let idx = if per_byte { &d.by_byte_shape } else { &d.by_char_shape };
             let Some(v) = idx.get(shape.as_str()) else { continue };
@@ -587,6 +644,7 @@ impl<'a> Model<'a> {
                     continue;
                 }
                 let n = self.count_lower(w);
+                shape_total += n;
                 let prior: f32 = slots.iter().map(|&c| self.prior_ln(c)).sum();
                 let score = n.max(0.5).ln() + PRIOR_WEIGHT * prior;
                 let better = match &best {
@@ -599,6 +657,12 @@ impl<'a> Model<'a> {
             }
         }
         if let Some((_, w, slots)) = best {
+            if self.lone.is_some() && !pattern.iter().any(|u| matches!(u, Unit::Char(_))) {
+                // A word lost whole: its share among the words of its
+                // shape, since the reading's prior already is the chance
+                // of such a word (see `lone_prior`).
+                return Some(Fill { score: (self.count_lower(w) / shape_total.max(1.0)).max(1e-4).ln(), slots });
+            }
             let wc: Vec<char> = w.chars().collect();
             return Some(Fill { score: self.word_score(&wc), slots });
         }
@@ -789,11 +853,15 @@ impl<'a> Model<'a> {
     /// Characters that may fill a blank between `prev` and `next`: those
     /// the model has seen after `prev` and before `next` first.
     fn candidates(&self, prev: Option<char>, next: Option<char>, bytes: usize, mark: char) -> Vec<char> {
-        let Some(d) = self.main else { return Vec::new() };
         let ok = |c: char| {
             (c == '’' || c.is_alpha() && script(c) == self.script)
                 && Self::slot_ok(c, bytes, mark)
                 && lower_char(c) == c
+        };
+        let Some(d) = self.main else {
+            // No batch model: the letters of the paragraph's language.
+            let own = self.letters.map_or("", |l| l.alphabet());
+            return own.chars().filter(|&c| ok(c)).take(CANDIDATES).collect();
         };
         let after: &[char] = prev.and_then(|p| d.follow.get(&p)).map_or(&[], |v| v.as_slice());
         let before: &[char] = next.and_then(|n| d.precede.get(&n)).map_or(&[], |v| v.as_slice());
@@ -1239,6 +1307,19 @@ fn priors(mode: Mode, fffd: bool, l: Side, r: Side, r_upper: bool) -> Priors {
     }
 }
 
+/// A lone run between spaces is a one-letter word ("à", "è") or a dash,
+/// mostly: in the paragraph's language, as often as the batch shows each
+/// of them (add-one smoothed). Replaces the priors' cross-language guess.
+fn lone_prior(pr: &mut Priors, words: f32, dashes: f32) {
+    let share = (words + 1.0) / (words + dashes + 2.0);
+    pr.letters = share.ln();
+    for (p, w) in &mut pr.punct {
+        if p == "\u{2}dash" {
+            *w = (1.0 - share).ln();
+        }
+    }
+}
+
 /// Resolve the double quotes and dashes of a prior's punctuation by the
 /// paragraph's style and the quotes already open.
 fn resolve_punct(list: &[(String, f32)], st: &Style, q: &QuoteState) -> Vec<(String, f32)> {
@@ -1327,7 +1408,10 @@ fn resolve_cluster(
         let r_upper = next(chars, ce, r.end).is_some_and(|c| c.is_uppercase());
         let n = r.len();
         let fffd = r.mark == FFFD;
-        let pr = priors(mode, fffd, l, rr, r_upper);
+        let mut pr = priors(mode, fffd, l, rr, r_upper);
+        if let (Side::Edge, Side::Edge, Some((words, dashes))) = (l, rr, model.lone) {
+            lone_prior(&mut pr, words, dashes);
+        }
         let unit = |p: &str| if mode == Mode::PerByte { p.len() } else { p.chars().count() };
         let mut v: Vec<(Reading, f32)> = Vec::new();
         // Readings limited to letters the lexicons vouch for: a `?` in a
@@ -1857,8 +1941,12 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
         }
         // Before a capitalised word, in a language that capitalises only
         // names and titles: part of the name ("Ada ?lvarez Conde", "de
-        // ?ltimas Noticias").
-        if model.lang.is_some_and(|l| !langid::capitalises_nouns(l)) && next_word_upper(chars, ce) {
+        // ?ltimas Noticias"). A one-letter word there is a preposition ("à
+        // Lyon", "è"), not an initial.
+        if model.lang.is_some_and(|l| !langid::capitalises_nouns(l))
+            && next_word_upper(chars, ce)
+            && word.chars().count() > 1
+        {
             return up(c);
         }
     }
@@ -1944,6 +2032,28 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_mark_is_what_the_language_puts_between_spaces() {
+        // French puts "à" between spaces far more often than a dash; the
+        // English of this batch puts dashes there.
+        let fr = "Elle est allée à Paris et il a parlé à la presse, puis à la radio de la ville.";
+        let en = "The plan – which nobody liked – was dropped by the board and the naïve city – again.";
+        let texts: Vec<&str> = std::iter::repeat_n(fr, 6).chain(std::iter::repeat_n(en, 6)).collect();
+        let l = lex(&texts);
+        let r = restore("Elle est all?e ? Lyon et elle a parl? ? la presse de la ville.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Elle est allée à Lyon et elle a parlé à la presse de la ville."));
+        let r = restore("The na?ve plan ? which the board liked ? was dropped by the city.", &[&l]);
+        assert_eq!(r.as_deref(), Some("The naïve plan – which the board liked – was dropped by the city."));
+    }
+
+    #[test]
+    fn restores_without_a_batch_from_the_language_letter_model() {
+        // An empty lexicon: only the German letter model knows these words.
+        let l = Lexicon::new();
+        let r = restore("Die B?rger sind nicht gl?cklich dar?ber, dass es so lange gedauert hat.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Die Bürger sind nicht glücklich darüber, dass es so lange gedauert hat."));
+    }
+
+    #[test]
     fn gate_tells_questions_from_damage() {
         assert!(!looks_damaged("Why? Because. Really?? No!"));
         assert!(looks_damaged("Das ist gro?artig und sch?n"));
@@ -1955,8 +2065,10 @@ mod tests {
         let l = lex(&["Der Kaffee ist schön und groß, sehr schön."]);
         let r = restore("Das ist sch?n und gro?.", &[&l]);
         assert_eq!(r.as_deref(), Some("Das ist schön und groß."));
+        // "großartig" is not in the lexicon: the German letter model
+        // restores it.
         let r = restore("Das ist sch??n und gro??artig", &[&l]);
-        assert_eq!(r.as_deref(), Some("Das ist schön und gro??artig"));
+        assert_eq!(r.as_deref(), Some("Das ist schön und großartig"));
     }
 
     #[test]

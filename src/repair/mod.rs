@@ -22,6 +22,7 @@ mod codec;
 mod entities;
 mod fasthash;
 mod langid;
+mod letters;
 mod lexicon;
 mod lost;
 mod mojibake;

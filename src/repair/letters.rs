@@ -1,0 +1,147 @@
+//! Letter n-gram probabilities per language, from outside the batch.
+//!
+//! The batch lexicon only knows the words the batch spells out intact; a
+//! lost letter in a word it never saw ("T?cnica", "ausgel?st") is guessed
+//! by a character model learned from the same few thousand words, which
+//! often prefers the wrong accent. The language models of the `lingua`
+//! language detector (Apache-2.0, trained on the Leipzig Corpora
+//! Collection) count letter n-grams over millions of sentences per
+//! language. `build.rs` keeps the part of them that a lost letter can
+//! touch (n-grams with a letter outside ASCII, and short ASCII ones to back
+//! off to) in one `fst` map; this module reads it in place, with no
+//! loading cost.
+
+use std::sync::OnceLock;
+
+/// The table written by `build.rs`: key = language code, then the n-gram
+/// (lower case, UTF-8); value = -ln P(last letter | the others), in
+/// eighths of a nat.
+static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/letters.fst"));
+
+/// Longest n-gram the table has.
+const ORDER: usize = 5;
+/// Longest n-gram of ASCII letters only the table has.
+const ASCII_ORDER: usize = 3;
+/// ln P for a letter the language never uses.
+const FLOOR: f32 = -14.0;
+/// Penalty for each step of backoff to a shorter context (stupid backoff).
+const BACKOFF: f32 = -0.9;
+
+include!(concat!(env!("OUT_DIR"), "/letters.rs"));
+
+fn map() -> &'static fst::Map<&'static [u8]> {
+    static MAP: OnceLock<fst::Map<&'static [u8]>> = OnceLock::new();
+    MAP.get_or_init(|| fst::Map::new(DATA).expect("build.rs writes a valid fst map"))
+}
+
+/// One language's letter model.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Letters {
+    code: [u8; 2],
+}
+
+impl Letters {
+    /// The model for language `code` ("de", "es", …), when the table has
+    /// one.
+    pub(crate) fn of(code: &str) -> Option<Letters> {
+        let b = code.as_bytes();
+        if b.len() != 2 {
+            return None;
+        }
+        let code = [b[0], b[1]];
+        // Every language in the table has its letter "a".
+        let mut key = [0u8; 3];
+        key[..2].copy_from_slice(&code);
+        key[2] = b'a';
+        map().contains_key(key).then_some(Letters { code })
+    }
+
+    /// The language's letters outside ASCII, most frequent first.
+    pub(crate) fn alphabet(&self) -> &'static str {
+        ALPHABETS.iter().find(|x| x.0.as_bytes() == self.code).map_or("", |x| x.1)
+    }
+
+    /// ln P(`c` | the letters of `ctx` since its last non-letter), with
+    /// stupid backoff; `None` when `c` is not a letter (word ends are the
+    /// batch model's business). `ctx` and `c` are lower case.
+    pub(crate) fn logp(&self, ctx: &[char], c: char) -> Option<f32> {
+        if !c.is_alphabetic() {
+            return None;
+        }
+        let start = ctx.iter().rposition(|x| !x.is_alphabetic()).map_or(0, |i| i + 1);
+        let letters = &ctx[start..];
+        let max = letters.len().min(ORDER - 1);
+        let mut key = [0u8; 2 + 4 * ORDER];
+        key[..2].copy_from_slice(&self.code);
+        let mut pen = 0.0;
+        for n in (0..=max).rev() {
+            let gram = &letters[letters.len() - n..];
+            if n + 1 > ASCII_ORDER && c.is_ascii() && gram.iter().all(char::is_ascii) {
+                // Not in the table, whatever its probability: try shorter.
+                continue;
+            }
+            let mut len = 2;
+            for &x in gram.iter().chain(std::iter::once(&c)) {
+                len += x.encode_utf8(&mut key[len..]).len();
+            }
+            if let Some(q) = map().get(&key[..len]) {
+                return Some(-(q as f32) / 8.0 + pen);
+            }
+            pen += BACKOFF;
+        }
+        Some(FLOOR + pen)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(l: Letters, w: &str) -> f32 {
+        let cs: Vec<char> = w.chars().collect();
+        (0..cs.len()).map(|i| l.logp(&cs[..i], cs[i]).unwrap()).sum()
+    }
+
+    #[test]
+    fn knows_the_languages_it_was_built_with() {
+        for code in ["de", "es", "fr", "pl", "pt", "it", "sv", "tr"] {
+            assert!(Letters::of(code).is_some(), "{code}");
+        }
+        assert!(Letters::of("xx").is_none());
+        assert!(Letters::of("deu").is_none());
+    }
+
+    #[test]
+    fn prefers_the_accent_the_language_uses() {
+        let es = Letters::of("es").unwrap();
+        assert!(word(es, "técnica") > word(es, "tícnica"));
+        assert!(word(es, "demócrata") > word(es, "demácrata"));
+        let de = Letters::of("de").unwrap();
+        assert!(word(de, "ausgelöst") > word(de, "ausgeläst"));
+        let pl = Letters::of("pl").unwrap();
+        assert!(word(pl, "współpracy") > word(pl, "wspóópracy"));
+    }
+
+    #[test]
+    fn alphabets_are_the_languages_own() {
+        let es = Letters::of("es").unwrap().alphabet();
+        assert!(es.contains('ñ') && es.contains('á') && !es.contains('ő'));
+        let de = Letters::of("de").unwrap().alphabet();
+        assert!(de.starts_with(['ü', 'ä', 'ö', 'ß']), "{de}");
+    }
+
+    #[test]
+    fn a_letter_foreign_to_the_language_is_unlikely() {
+        let es = Letters::of("es").unwrap();
+        assert!(es.logp(&['c'], 'ő').unwrap() < -10.0);
+        assert!(es.logp(&['c'], 'ó').unwrap() > -5.0);
+    }
+
+    #[test]
+    fn word_ends_are_not_its_business() {
+        let de = Letters::of("de").unwrap();
+        assert_eq!(de.logp(&['a'], '\u{3}'), None);
+        // A non-letter in the context starts a new word.
+        assert_eq!(de.logp(&['x', ' '], 'ü'), de.logp(&[], 'ü'));
+    }
+}
