@@ -126,7 +126,7 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
 /// can stand for) and the ASCII n-grams up to 3 letters (the backoff once
 /// the lost letter has left the context). Written as one `fst` map, keyed by
 /// language code then n-gram, valued by -ln P in eighths of a nat. Also
-/// `letters.rs`: each language's letters outside ASCII, most frequent
+/// `letters.rs`: each language's own letters outside ASCII, most frequent
 /// first (the candidates for a lost letter when the batch is too small to
 /// have its own).
 fn letter_model(out: &Path) {
@@ -173,7 +173,10 @@ fn letter_model(out: &Path) {
                 continue;
             }
             let q = (-f64::from_bits(v) * 8.0).round().clamp(0.0, 255.0) as u64;
-            if n == 1 && !g.is_ascii() {
+            // The language's own letters: a unigram share of at least
+            // 1/10,000 (-ln P <= 9.2 nats), which leaves out the letters of
+            // foreign names.
+            if n == 1 && !g.is_ascii() && q <= 74 {
                 letters.push((q, g.chars().next().unwrap()));
             }
             let mut key = code.as_bytes().to_vec();

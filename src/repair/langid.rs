@@ -36,6 +36,11 @@ pub(crate) fn code(l: LangId) -> Option<&'static str> {
     table().langs.get(l as usize).copied()
 }
 
+/// The language with code `code`.
+pub(crate) fn id_of(code: &str) -> Option<LangId> {
+    table().langs.iter().position(|&c| c == code).map(|i| i as LangId)
+}
+
 /// A language: index into [`Table::langs`]. At most 64 languages.
 pub(crate) type LangId = u8;
 

@@ -29,6 +29,11 @@ const BACKOFF: f32 = -0.9;
 
 include!(concat!(env!("OUT_DIR"), "/letters.rs"));
 
+/// Letters a paragraph needs before [`Letters::guess`] names its language.
+const GUESS_MIN_LETTERS: usize = 40;
+/// Lead in ln P per letter the best language needs over the runner-up.
+const GUESS_LEAD: f32 = 0.05;
+
 fn map() -> &'static fst::Map<&'static [u8]> {
     static MAP: OnceLock<fst::Map<&'static [u8]>> = OnceLock::new();
     MAP.get_or_init(|| fst::Map::new(DATA).expect("build.rs writes a valid fst map"))
@@ -54,6 +59,39 @@ impl Letters {
         key[..2].copy_from_slice(&code);
         key[2] = b'a';
         map().contains_key(key).then_some(Letters { code })
+    }
+
+    /// The language whose letter model best explains the intact words of
+    /// `text`, for paragraphs whose function words do not decide: losing a
+    /// character takes the short words glued to it ("z?wyniku"), so a
+    /// damaged paragraph can have too few of them left. Words touching a
+    /// `?` or U+FFFD are skipped. `None` without [`GUESS_MIN_LETTERS`]
+    /// letters or a lead of [`GUESS_LEAD`] nats per letter.
+    pub(crate) fn guess(text: &str) -> Option<&'static str> {
+        let mut letters = 0usize;
+        let mut scores: Vec<(f32, &'static str)> = ALPHABETS.iter().map(|x| (0.0, x.0)).collect();
+        let models: Vec<Letters> = ALPHABETS.iter().filter_map(|x| Letters::of(x.0)).collect();
+        let mut word: Vec<char> = Vec::new();
+        for token in text.split(|c: char| !c.is_alphabetic() && c != '?' && c != '\u{fffd}') {
+            if token.is_empty() || token.contains(['?', '\u{fffd}']) {
+                continue;
+            }
+            word.clear();
+            word.extend(token.chars().flat_map(char::to_lowercase));
+            letters += word.len();
+            for (m, s) in models.iter().zip(scores.iter_mut()) {
+                for i in 0..word.len() {
+                    let ctx = &word[i.saturating_sub(ASCII_ORDER - 1)..i];
+                    s.0 += m.logp(ctx, word[i]).unwrap_or(FLOOR);
+                }
+            }
+        }
+        if letters < GUESS_MIN_LETTERS {
+            return None;
+        }
+        scores.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        let lead = (scores[0].0 - scores.get(1).map_or(f32::NEG_INFINITY, |x| x.0)) / letters as f32;
+        (lead >= GUESS_LEAD).then_some(scores[0].1)
     }
 
     /// The language's letters outside ASCII, most frequent first.
@@ -120,6 +158,16 @@ mod tests {
         assert!(word(de, "ausgelöst") > word(de, "ausgeläst"));
         let pl = Letters::of("pl").unwrap();
         assert!(word(pl, "współpracy") > word(pl, "wspóópracy"));
+    }
+
+    #[test]
+    fn guesses_the_language_of_a_damaged_paragraph() {
+        let pl = "Zadowolenie z?wyniku g?osowania wyrazi?a te? przewodnicz?ca KE?Ursula von der Leyen. \
+                  Jak podkre?li?a, porozumienie stanowi podstaw? silnej i?bliskiej wsp??pracy.";
+        assert_eq!(Letters::guess(pl), Some("pl"));
+        let de = "Die Regierung hat die Ma?nahmen f?r die Wirtschaft am Montag vorgestellt.";
+        assert_eq!(Letters::guess(de), Some("de"));
+        assert_eq!(Letters::guess("Too short?"), None);
     }
 
     #[test]

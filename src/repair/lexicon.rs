@@ -54,9 +54,8 @@ pub struct Lexicon {
     tokens: u64,
     /// Sum of the counts learned in each paragraph language.
     lang_tokens: Vec<u64>,
-    /// Dashes standing alone between spaces per paragraph language: what a
-    /// lone lost character is when it is not a one-letter word ("à", "è").
-    lang_dashes: Vec<u64>,
+    /// Spacing habits per paragraph language, see [`Spacing`].
+    lang_spacing: Vec<Spacing>,
     /// Made from a word list (every word once) rather than learned from text.
     list: bool,
     /// For short ASCII function words ("und", "que", "the"): how often each
@@ -135,7 +134,7 @@ impl Clone for Lexicon {
             by_lang: self.by_lang.clone(),
             tokens: self.tokens,
             lang_tokens: self.lang_tokens.clone(),
-            lang_dashes: self.lang_dashes.clone(),
+            lang_spacing: self.lang_spacing.clone(),
             list: self.list,
             profiles: self.profiles.clone(),
             derived: OnceLock::new(),
@@ -224,12 +223,12 @@ impl Lexicon {
     ) {
         match votes.winner() {
             Some(l) => {
-                let dashes = lone_dashes(par);
-                if dashes > 0 {
-                    if self.lang_dashes.len() <= l as usize {
-                        self.lang_dashes.resize(l as usize + 1, 0);
+                let sp = Spacing::of(par);
+                if sp != Spacing::default() {
+                    if self.lang_spacing.len() <= l as usize {
+                        self.lang_spacing.resize(l as usize + 1, Spacing::default());
                     }
-                    self.lang_dashes[l as usize] += dashes;
+                    self.lang_spacing[l as usize].add(&sp);
                 }
                 for w in words {
                     self.add_with(w, 1, scratch, Some(l));
@@ -367,7 +366,7 @@ impl Lexicon {
         }
         self.tokens += other.tokens;
         add_tokens(&mut self.lang_tokens, &other.lang_tokens);
-        add_tokens(&mut self.lang_dashes, &other.lang_dashes);
+        add_spacing(&mut self.lang_spacing, &other.lang_spacing);
         for (w, p) in &other.profiles {
             let mine = self.profiles.entry(w.clone()).or_default();
             for (&c, &n) in p {
@@ -405,7 +404,7 @@ impl Lexicon {
         }
         self.tokens += other.tokens;
         add_tokens(&mut self.lang_tokens, &other.lang_tokens);
-        add_tokens(&mut self.lang_dashes, &other.lang_dashes);
+        add_spacing(&mut self.lang_spacing, &other.lang_spacing);
         for (w, p) in other.profiles {
             let mine = self.profiles.entry(w).or_default();
             if mine.is_empty() {
@@ -475,9 +474,9 @@ impl Lexicon {
     }
 
     /// Whether this lexicon is a word list (no frequencies).
-    /// Lone dashes seen in paragraphs of language `l`.
-    pub(crate) fn dashes_in(&self, l: LangId) -> u64 {
-        self.lang_dashes.get(l as usize).copied().unwrap_or(0)
+    /// The spacing habits seen in paragraphs of language `l`.
+    pub(crate) fn spacing_in(&self, l: LangId) -> Spacing {
+        self.lang_spacing.get(l as usize).copied().unwrap_or_default()
     }
 
     pub(crate) fn is_list(&self) -> bool {
@@ -708,22 +707,67 @@ fn add_tokens(mine: &mut Vec<u64>, other: &[u64]) {
     }
 }
 
-/// Dashes (`–`, `—`) standing alone between spaces in `par`.
-fn lone_dashes(par: &str) -> u64 {
-    let b = par.as_bytes();
-    let space = |x: Option<&u8>| matches!(x, Some(b' ') | None);
-    let mut n = 0;
-    for i in memchr::memchr_iter(0xE2, b) {
-        if b.get(i + 1) == Some(&0x80)
-            && matches!(b.get(i + 2), Some(0x93 | 0x94))
-            && i > 0
-            && space(b.get(i - 1))
-            && space(b.get(i + 3))
-        {
-            n += 1;
+/// Spacing habits of a language that decide what a lost character next to
+/// a space-like spot was: how often a dash stands alone between spaces
+/// (what a lone `?` is when not a one-letter word like "à"), and what
+/// follows a one-letter word (Polish and Czech typesetting glue "z", "i",
+/// "w" to the next word with a no-break space).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Spacing {
+    pub(crate) lone_dashes: u64,
+    /// One-letter words followed by a space, and by a no-break space.
+    pub(crate) one_letter_space: u64,
+    pub(crate) one_letter_nbsp: u64,
+}
+
+impl Spacing {
+    /// The counts of one paragraph.
+    fn of(par: &str) -> Spacing {
+        let mut sp = Spacing::default();
+        let b = par.as_bytes();
+        let space = |x: Option<&u8>| matches!(x, Some(b' ') | None);
+        for i in memchr::memchr_iter(0xE2, b) {
+            if b.get(i + 1) == Some(&0x80)
+                && matches!(b.get(i + 2), Some(0x93 | 0x94))
+                && i > 0
+                && space(b.get(i - 1))
+                && space(b.get(i + 3))
+            {
+                sp.lone_dashes += 1;
+            }
         }
+        // One-letter words: a letter between a space (or the start) and a
+        // space or no-break space.
+        let mut prev: [Option<char>; 2] = [None, None];
+        for c in par.chars() {
+            if let [before, Some(one)] = prev {
+                if one.is_alphabetic() && before.is_none_or(|x| x == ' ' || x == '\u{a0}') {
+                    match c {
+                        ' ' => sp.one_letter_space += 1,
+                        '\u{a0}' => sp.one_letter_nbsp += 1,
+                        _ => {}
+                    }
+                }
+            }
+            prev = [prev[1], Some(c)];
+        }
+        sp
     }
-    n
+
+    fn add(&mut self, o: &Spacing) {
+        self.lone_dashes += o.lone_dashes;
+        self.one_letter_space += o.one_letter_space;
+        self.one_letter_nbsp += o.one_letter_nbsp;
+    }
+}
+
+fn add_spacing(mine: &mut Vec<Spacing>, other: &[Spacing]) {
+    if mine.len() < other.len() {
+        mine.resize(other.len(), Spacing::default());
+    }
+    for (a, b) in mine.iter_mut().zip(other) {
+        a.add(b);
+    }
 }
 
 /// Add `n` to language `l`'s count in a list sorted by language.
@@ -853,6 +897,14 @@ pub(crate) fn lower_char(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn spacing_counts_lone_dashes_and_glued_one_letter_words() {
+        let sp = Spacing::of("A plan – or two — was made i\u{a0}w domu z\u{a0}nami.");
+        assert_eq!(sp, Spacing { lone_dashes: 2, one_letter_space: 2, one_letter_nbsp: 2 });
+        // A dash inside a range or glued to a word is not alone.
+        assert_eq!(Spacing::of("pages 3–5 and x—y").lone_dashes, 0);
+    }
+
     use super::*;
 
     #[test]

@@ -192,6 +192,9 @@ struct Model<'a> {
     /// "è") and how often a dash stands alone, when the batch has seen
     /// enough of either: what a lone lost character between spaces is.
     lone: Option<(f32, f32)>,
+    /// In that language, the share of one-letter words followed by a
+    /// no-break space rather than a space, when the batch has seen enough.
+    glue: Option<f32>,
     /// The non-ASCII characters of that language's words, with their total.
     lang_chars: Option<&'a (FastMap<char, u64>, u64)>,
     /// Candidate non-ASCII characters for a blank, most frequent first.
@@ -242,6 +245,12 @@ const LETTERS_MIX: f32 = 0.9;
 /// One-letter words and lone dashes a language needs in the batch before
 /// their ratio decides what a lone lost character is.
 const MIN_LONE: u64 = 10;
+/// One-letter words a language needs in the batch before their share
+/// followed by a no-break space is the prior of one.
+const MIN_GLUE: u64 = 20;
+/// Share of one-letter words glued by a no-break space that makes a
+/// language one that glues them.
+const MIN_GLUE_SHARE: f32 = 0.05;
 /// Tokens a language needs in the batch before word frequencies are taken
 /// within it.
 const MIN_LANG_TOKENS: u64 = 2000;
@@ -350,12 +359,13 @@ impl<'a> Model<'a> {
         let best = (0..SCRIPTS).max_by_key(|&i| (counts[i], usize::MAX - i)).unwrap_or(0);
         let script = if counts[best] == 0 { Script::Latin } else { SCRIPT_LIST[best] };
         let text: String = chars.iter().collect();
-        let lang = langid::of_text(&text);
+        let lang = langid::of_text(&text).or_else(|| Letters::guess(&text).and_then(langid::id_of));
         let lang_logp = match (main_lex, lang) {
             (Some(x), Some(l)) => x.lang_model(l),
             _ => None,
         };
         let letters = lang.and_then(langid::code).and_then(Letters::of);
+
         let lang_chars = match (main, lang) {
             (Some(d), Some(l)) => d.lang_chars.get(l as usize).and_then(|m| m.as_ref()),
             _ => None,
@@ -363,10 +373,14 @@ impl<'a> Model<'a> {
         let lang_tokens = lang
             .map(|l| lexicons.iter().filter(|x| !x.is_list()).map(|x| x.tokens_in(l)).sum::<u64>())
             .filter(|&t| t >= MIN_LANG_TOKENS);
+        let mut glue: Option<f32> = None;
         let lone = lang.and_then(|l| {
-            let (mut words, mut dashes) = (0u64, 0u64);
+            let (mut words, mut dashes, mut space, mut nbsp) = (0u64, 0u64, 0u64, 0u64);
             for x in lexicons.iter().filter(|x| !x.is_list()) {
-                dashes += x.dashes_in(l);
+                let sp = x.spacing_in(l);
+                dashes += sp.lone_dashes;
+                space += sp.one_letter_space;
+                nbsp += sp.one_letter_nbsp;
                 if let Some(v) = x.derived().by_char_shape.get(BLANK.to_string().as_str()) {
                     words += v
                         .iter()
@@ -375,11 +389,15 @@ impl<'a> Model<'a> {
                         .sum::<u64>();
                 }
             }
+            if space + nbsp >= MIN_GLUE {
+                glue = Some((nbsp as f32 + 0.5) / ((space + nbsp) as f32 + 1.0));
+            }
             (words + dashes >= MIN_LONE).then_some((words as f32, dashes as f32))
         });
         Model {
             lexicons,
             lone,
+            glue,
             shapes,
             main,
             lang,
@@ -858,10 +876,11 @@ impl<'a> Model<'a> {
                 && Self::slot_ok(c, bytes, mark)
                 && lower_char(c) == c
         };
+        // The paragraph language's own letters are always candidates: the
+        // batch may have seen too little of the language to rank them.
+        let own = self.letters.map_or("", |l| l.alphabet());
         let Some(d) = self.main else {
-            // No batch model: the letters of the paragraph's language.
-            let own = self.letters.map_or("", |l| l.alphabet());
-            return own.chars().filter(|&c| ok(c)).take(CANDIDATES).collect();
+            return own.chars().filter(|&c| ok(c)).collect();
         };
         let after: &[char] = prev.and_then(|p| d.follow.get(&p)).map_or(&[], |v| v.as_slice());
         let before: &[char] = next.and_then(|n| d.precede.get(&n)).map_or(&[], |v| v.as_slice());
@@ -895,6 +914,11 @@ impl<'a> Model<'a> {
             }
         }
         out.truncate(CANDIDATES);
+        for c in own.chars() {
+            if !out.contains(&c) && ok(c) {
+                out.push(c);
+            }
+        }
         out
     }
 }
@@ -1307,6 +1331,11 @@ fn priors(mode: Mode, fffd: bool, l: Side, r: Side, r_upper: bool) -> Priors {
     }
 }
 
+/// Whether run `r` follows a word of one letter ("z?wyniku", "i??w").
+fn after_one_letter_word(chars: &[char], cs: usize, r: &Run) -> bool {
+    r.start > cs && chars[r.start - 1].is_alpha() && (r.start - 1 == cs || !is_wordish(chars[r.start - 2]))
+}
+
 /// A lone run between spaces is a one-letter word ("à", "è") or a dash,
 /// mostly: in the paragraph's language, as often as the batch shows each
 /// of them (add-one smoothed). Replaces the priors' cross-language guess.
@@ -1412,6 +1441,17 @@ fn resolve_cluster(
         if let (Side::Edge, Side::Edge, Some((words, dashes))) = (l, rr, model.lone) {
             lone_prior(&mut pr, words, dashes);
         }
+        if let (Side::Letter, Some(share)) = (l, model.glue) {
+            if after_one_letter_word(chars, cs, r) {
+                // "z?wyniku": in a language that glues one-letter words to
+                // the next, as often as the batch does.
+                for (p, w) in &mut pr.punct {
+                    if p == "\u{a0}" {
+                        *w = share.ln();
+                    }
+                }
+            }
+        }
         let unit = |p: &str| if mode == Mode::PerByte { p.len() } else { p.chars().count() };
         let mut v: Vec<(Reading, f32)> = Vec::new();
         // Readings limited to letters the lexicons vouch for: a `?` in a
@@ -1462,7 +1502,10 @@ fn resolve_cluster(
                     let n = model.count_lower(w);
                     n >= 1.0 && (w.chars().count() >= 2 || n >= 20.0)
                 };
-                camel || known(&a) && known(&b)
+                // After a one-letter word in a language that glues those
+                // to the next word, the next word need not be known.
+                let glued = model.glue.is_some_and(|g| g >= MIN_GLUE_SHARE) && after_one_letter_word(chars, cs, r);
+                camel || known(&a) && (known(&b) || glued)
             };
             let closer_after = para.last_closer.map(|c| c.is_some_and(|p| p >= r.end));
             let opener_before = para.first_opener.is_some_and(|p| p < r.start);
@@ -2043,6 +2086,29 @@ mod tests {
         assert_eq!(r.as_deref(), Some("Elle est allée à Lyon et elle a parlé à la presse de la ville."));
         let r = restore("The na?ve plan ? which the board liked ? was dropped by the city.", &[&l]);
         assert_eq!(r.as_deref(), Some("The naïve plan – which the board liked – was dropped by the city."));
+    }
+
+    #[test]
+    fn a_run_after_a_one_letter_word_is_a_no_break_space_where_the_language_glues() {
+        // This batch's Polish puts a no-break space after one-letter words.
+        let pl = "Rozmawiał z\u{a0}nimi i\u{a0}z\u{a0}nami o\u{a0}tym, że w\u{a0}domu jest dobrze i\u{a0}spokojnie, a\u{a0}w\u{a0}pracy nie.";
+        let l = lex(&[pl; 12]);
+        let r = restore(
+            "Jest bardzo zadowolony z?wyniku g?osowania w?parlamencie, ale jeszcze nie wie, co będzie dalej w?senacie.",
+            &[&l],
+        )
+        .unwrap();
+        assert!(r.starts_with("Jest bardzo zadowolony z\u{a0}wyniku głosowania w\u{a0}parlamencie"), "{r}");
+        // Without the habit in the batch, "wyniku" is not a word it knows,
+        // and the run is not split off.
+        let spaced = pl.replace('\u{a0}', " ");
+        let l = lex(&[spaced.as_str(); 12]);
+        let r = restore(
+            "Jest bardzo zadowolony z?wyniku g?osowania w?parlamencie, ale jeszcze nie wie, co będzie dalej w?senacie.",
+            &[&l],
+        )
+        .unwrap();
+        assert!(!r.starts_with("Jest bardzo zadowolony z\u{a0}wyniku"), "{r}");
     }
 
     #[test]
