@@ -43,6 +43,17 @@ fn map() -> &'static fst::Map<&'static [u8]> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Letters {
     code: [u8; 2],
+    /// Index in [`ALPHABETS`], part of the cache key.
+    index: u8,
+}
+
+/// Entries [`Letters::logp_cached`] keeps per thread before starting over.
+const CACHE_CAP: usize = 1 << 20;
+
+thread_local! {
+    /// Looked-up probabilities: a paragraph's beam asks the same contexts
+    /// for every candidate, and a batch's paragraphs share most of them.
+    static CACHE: std::cell::RefCell<super::fasthash::FastMap<u128, Option<f32>>> = Default::default();
 }
 
 impl Letters {
@@ -54,11 +65,8 @@ impl Letters {
             return None;
         }
         let code = [b[0], b[1]];
-        // Every language in the table has its letter "a".
-        let mut key = [0u8; 3];
-        key[..2].copy_from_slice(&code);
-        key[2] = b'a';
-        map().contains_key(key).then_some(Letters { code })
+        let index = ALPHABETS.iter().position(|x| x.0.as_bytes() == code)?;
+        Some(Letters { code, index: index as u8 })
     }
 
     /// The language whose letter model best explains the intact words of
@@ -97,6 +105,32 @@ impl Letters {
     /// The language's letters outside ASCII, most frequent first.
     pub(crate) fn alphabet(&self) -> &'static str {
         ALPHABETS.iter().find(|x| x.0.as_bytes() == self.code).map_or("", |x| x.1)
+    }
+
+    /// [`Letters::logp`] through a per-thread cache (the answer depends
+    /// only on the arguments, so caching cannot change any output).
+    pub(crate) fn logp_cached(&self, ctx: &[char], c: char) -> Option<f32> {
+        if !c.is_alphabetic() {
+            return None;
+        }
+        let start = ctx.iter().rposition(|x| !x.is_alphabetic()).map_or(0, |i| i + 1);
+        let ctx = &ctx[start.max(ctx.len().saturating_sub(ORDER - 1))..];
+        // 21 bits per character, at most 5 of them, then the context
+        // length and the language above bit 105.
+        let head = (u128::from(self.index) << 3) | ctx.len() as u128;
+        let key = ctx.iter().chain(std::iter::once(&c)).fold(head, |k, &x| (k << 21) | x as u128);
+        if let Some(v) = CACHE.with(|m| m.borrow().get(&key).copied()) {
+            return v;
+        }
+        let v = self.logp(ctx, c);
+        CACHE.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= CACHE_CAP {
+                m.clear();
+            }
+            m.insert(key, v);
+        });
+        v
     }
 
     /// ln P(`c` | the letters of `ctx` since its last non-letter), with

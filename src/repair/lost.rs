@@ -210,7 +210,6 @@ struct Model<'a> {
     /// that script.
     script: Script,
     fill_cache: RefCell<FastMap<u64, Option<Fill>>>,
-    letters_cache: RefCell<FastMap<u128, Option<f32>>>,
     score_cache: RefCell<FastMap<u64, f32>>,
 }
 
@@ -411,7 +410,6 @@ impl<'a> Model<'a> {
             tokens,
             script,
             fill_cache: RefCell::new(FastMap::default()),
-            letters_cache: RefCell::new(FastMap::default()),
             score_cache: RefCell::new(FastMap::default()),
         }
     }
@@ -484,28 +482,10 @@ impl<'a> Model<'a> {
             (Some(d), None) => Self::backoff(&d.logp, ctx, c),
             (None, _) => NO_MODEL_PER_CHAR,
         };
-        match self.letters_logp(ctx, c) {
+        match self.letters.and_then(|l| l.logp_cached(ctx, c)) {
             Some(x) => LETTERS_MIX * x + (1.0 - LETTERS_MIX) * batch,
             None => batch,
         }
-    }
-
-    /// [`Letters::logp`], remembered: the beam asks the same few contexts
-    /// for every candidate of every blank.
-    fn letters_logp(&self, ctx: &[char], c: char) -> Option<f32> {
-        let l = self.letters?;
-        if !c.is_alphabetic() {
-            return None;
-        }
-        let start = ctx.iter().rposition(|x| !x.is_alphabetic()).map_or(0, |i| i + 1);
-        let ctx = &ctx[start.max(ctx.len().saturating_sub(ORDER - 1))..];
-        let key = ctx.iter().chain(std::iter::once(&c)).fold(ctx.len() as u128, |k, &x| (k << 21) | x as u128);
-        if let Some(&v) = self.letters_cache.borrow().get(&key) {
-            return v;
-        }
-        let v = l.logp(ctx, c);
-        self.letters_cache.borrow_mut().insert(key, v);
-        v
     }
 
     #[inline]
