@@ -644,7 +644,15 @@ impl<'a> Model<'a> {
                 let n = self.count_lower(w);
                 shape_total += n;
                 let prior: f32 = slots.iter().map(|&c| self.prior_ln(c)).sum();
-                let score = n.max(0.5).ln() + PRIOR_WEIGHT * prior;
+                // With a letter model for the language, it weighs the
+                // candidates (a word list knows "realizá" and "realizó"
+                // alike); without one, the language's character prior.
+                let score = if self.letters.is_some() {
+                    let wc: Vec<char> = w.chars().collect();
+                    n.max(0.5).ln() + self.word_logp(&wc)
+                } else {
+                    n.max(0.5).ln() + PRIOR_WEIGHT * prior
+                };
                 let better = match &best {
                     None => true,
                     Some(b) => score > b.0 || score == b.0 && &**w < b.1,
