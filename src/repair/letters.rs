@@ -90,7 +90,7 @@ impl Letters {
             for (m, s) in models.iter().zip(scores.iter_mut()) {
                 for i in 0..word.len() {
                     let ctx = &word[i.saturating_sub(ASCII_ORDER - 1)..i];
-                    s.0 += m.logp(ctx, word[i]).unwrap_or(FLOOR);
+                    s.0 += m.logp_cached(ctx, word[i]).unwrap_or(FLOOR);
                 }
             }
         }
