@@ -1002,9 +1002,13 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
             } else if side(prev(&chars, cs, r.start)) != Side::Letter
                 && next(&chars, ce, r.end).is_some_and(|c| c.is_alnum())
             {
-                // Glued to the start of a word: one `?` could be a lost `¿`
-                // or a typo, two or more are not punctuation anyone types.
-                n_start += if r.len() >= 2 { 2 } else { 1 };
+                // Glued to the start of a word: one `?` could be a typo, two
+                // or more are not punctuation anyone types.
+                // Nor does anyone type a `?` glued to a capital after a
+                // space: a lost opening quote ("?These are…") or `¿`.
+                let capital_after_space = next(&chars, ce, r.end).is_some_and(char::is_uppercase)
+                    && prev(&chars, cs, r.start).is_none_or(char::is_whitespace);
+                n_start += if r.len() >= 2 || capital_after_space { 2 } else { 1 };
             }
         }
         work.push(((cs, ce), runs));
@@ -2105,6 +2109,17 @@ mod tests {
         let l = Lexicon::new();
         let r = restore("Die B?rger sind nicht gl?cklich dar?ber, dass es so lange gedauert hat.", &[&l]);
         assert_eq!(r.as_deref(), Some("Die Bürger sind nicht glücklich darüber, dass es so lange gedauert hat."));
+    }
+
+    #[test]
+    fn a_mark_glued_to_a_capital_after_a_space_is_damage() {
+        let en = "“These are the rules,” the mayor said. “We will see,” she added, “what the city wants.”";
+        let l = lex(&[en; 10]);
+        let r = restore("?These are the new rules for the city,? the mayor said on Monday.", &[&l]);
+        let r = r.expect("restored");
+        assert!(r.starts_with("“These are the new rules"), "{r}");
+        // Glued to a small letter, one `?` is not evidence enough.
+        assert_eq!(restore("and ?these are the new rules for the city,? the mayor said.", &[&l]), None);
     }
 
     #[test]
