@@ -238,6 +238,9 @@ const WORD_WEIGHT: f32 = 0.35;
 /// Weight of the paragraph language's character model against the whole
 /// batch's, in ln P.
 const LANG_MIX: f32 = 0.5;
+/// ln P of a clitic across an apostrophe ("’s", "l’", "’re") after a
+/// known word: roughly how often words carry one in English or French.
+const CLITIC: f32 = -3.0;
 /// Weight of the language's letter model from outside the batch
 /// ([`Letters`]) against the batch's own character model, in ln P.
 const LETTERS_MIX: f32 = 0.9;
@@ -543,7 +546,23 @@ impl<'a> Model<'a> {
             _ => self.tokens,
         };
         let score = if n <= 0.0 || tokens == 0 {
-            novel
+            // "facetime’s", "l’industrie": a known word and a clitic of at
+            // most two letters across an apostrophe are as likely as the
+            // word, discounted by the clitic's own chance.
+            match w.iter().position(|&c| c == '’') {
+                Some(i) if tokens > 0 => {
+                    let (a, b) = (&w[..i], &w[i + 1..]);
+                    let (word, clitic) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                    let word_s: String = word.iter().collect();
+                    let m = self.count_lower(&word_s);
+                    if (1..=2).contains(&clitic.len()) && clitic.iter().all(|c| c.is_alpha()) && m > 0.0 {
+                        novel.max((KNOWN_WEIGHT * m / tokens as f32).ln() + CLITIC)
+                    } else {
+                        novel
+                    }
+                }
+                _ => novel,
+            }
         } else {
             let known = (KNOWN_WEIGHT * n / tokens as f32).ln();
             let (a, b) = if known > novel { (known, novel) } else { (novel, known) };
@@ -868,7 +887,8 @@ impl<'a> Model<'a> {
         // batch may have seen too little of the language to rank them.
         let own = self.letters.map_or("", |l| l.alphabet());
         let Some(d) = self.main else {
-            return own.chars().filter(|&c| ok(c)).collect();
+            // The apostrophe too: "don?t" in any Latin-script language.
+            return own.chars().chain(['’']).filter(|&c| ok(c)).collect();
         };
         let after: &[char] = prev.and_then(|p| d.follow.get(&p)).map_or(&[], |v| v.as_slice());
         let before: &[char] = next.and_then(|n| d.precede.get(&n)).map_or(&[], |v| v.as_slice());
@@ -2120,6 +2140,19 @@ mod tests {
         assert!(r.starts_with("“These are the new rules"), "{r}");
         // Glued to a small letter, one `?` is not evidence enough.
         assert_eq!(restore("and ?these are the new rules for the city,? the mayor said.", &[&l]), None);
+    }
+
+    #[test]
+    fn a_known_word_and_a_clitic_make_a_word() {
+        // "department’s" was never seen whole; "department" was, and a
+        // one-letter "s" is common enough to be split off.
+        let en = "The department and the city said the plan was fine, as s and t are letters, not words.";
+        let l = lex(&[en; 25]);
+        let r = restore("The department?s plan and the city?s budget were cut on Monday, the mayor said.", &[&l]);
+        assert_eq!(
+            r.as_deref(),
+            Some("The department’s plan and the city’s budget were cut on Monday, the mayor said.")
+        );
     }
 
     #[test]
