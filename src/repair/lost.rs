@@ -367,7 +367,6 @@ impl<'a> Model<'a> {
             _ => None,
         };
         let letters = lang.and_then(langid::code).and_then(Letters::of);
-
         let lang_chars = match (main, lang) {
             (Some(d), Some(l)) => d.lang_chars.get(l as usize).and_then(|m| m.as_ref()),
             _ => None,
@@ -383,6 +382,11 @@ impl<'a> Model<'a> {
                 dashes += sp.lone_dashes;
                 space += sp.one_letter_space;
                 nbsp += sp.one_letter_nbsp;
+                // Only the lexicons whose indexes are built anyway (a
+                // document's small one is not when the batch's is large).
+                if !shape_lex.iter().any(|y| std::ptr::eq(*y, *x)) {
+                    continue;
+                }
                 if let Some(v) = x.derived().by_char_shape.get(BLANK.to_string().as_str()) {
                     words += v
                         .iter()
