@@ -2108,22 +2108,16 @@ mod tests {
     fn a_run_after_a_one_letter_word_is_a_no_break_space_where_the_language_glues() {
         // This batch's Polish puts a no-break space after one-letter words.
         let pl = "Rozmawiał z\u{a0}nimi i\u{a0}z\u{a0}nami o\u{a0}tym, że w\u{a0}domu jest dobrze i\u{a0}spokojnie, a\u{a0}w\u{a0}pracy nie.";
+        let damaged =
+            "Jest bardzo zadowolony z?wyniku g?osowania w?parlamencie, ale jeszcze nie wie, co będzie dalej w?senacie.";
         let l = lex(&[pl; 12]);
-        let r = restore(
-            "Jest bardzo zadowolony z?wyniku g?osowania w?parlamencie, ale jeszcze nie wie, co będzie dalej w?senacie.",
-            &[&l],
-        )
-        .unwrap();
+        let r = restore(damaged, &[&l]).unwrap();
         assert!(r.starts_with("Jest bardzo zadowolony z\u{a0}wyniku głosowania w\u{a0}parlamencie"), "{r}");
         // Without the habit in the batch, "wyniku" is not a word it knows,
         // and the run is not split off.
         let spaced = pl.replace('\u{a0}', " ");
         let l = lex(&[spaced.as_str(); 12]);
-        let r = restore(
-            "Jest bardzo zadowolony z?wyniku g?osowania w?parlamencie, ale jeszcze nie wie, co będzie dalej w?senacie.",
-            &[&l],
-        )
-        .unwrap();
+        let r = restore(damaged, &[&l]).unwrap();
         assert!(!r.starts_with("Jest bardzo zadowolony z\u{a0}wyniku"), "{r}");
     }
 
