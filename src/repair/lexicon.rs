@@ -473,12 +473,12 @@ impl Lexicon {
         self.lang_tokens.get(l as usize).copied().unwrap_or(0)
     }
 
-    /// Whether this lexicon is a word list (no frequencies).
     /// The spacing habits seen in paragraphs of language `l`.
     pub(crate) fn spacing_in(&self, l: LangId) -> Spacing {
         self.lang_spacing.get(l as usize).copied().unwrap_or_default()
     }
 
+    /// Whether this lexicon is a word list (no frequencies).
     pub(crate) fn is_list(&self) -> bool {
         self.list
     }
