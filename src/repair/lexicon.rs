@@ -941,8 +941,19 @@ mod tests {
             m.merge(&y);
             x.absorb(y);
             assert_eq!((&x.words, &x.lower, x.tokens, &x.profiles), (&m.words, &m.lower, m.tokens, &m.profiles));
-            assert_eq!((&x.by_lang, &x.lang_tokens), (&m.by_lang, &m.lang_tokens));
+            assert_eq!((&x.by_lang, &x.lang_tokens, &x.lang_spacing), (&m.by_lang, &m.lang_tokens, &m.lang_spacing));
         }
+        // Spacing counts add up either way too.
+        let mut p = Lexicon::new();
+        p.learn("Il est allé à Paris – et il a vu à la fois la ville et la mer.");
+        let mut q = Lexicon::new();
+        q.learn("Elle est venue à Lyon – puis elle a parlé à la presse de la ville.");
+        let mut m = p.clone();
+        m.merge(&q);
+        p.absorb(q);
+        assert_eq!(p.lang_spacing, m.lang_spacing);
+        let fr = langid::id_of("fr").unwrap();
+        assert_eq!(m.spacing_in(fr).lone_dashes, 2);
         assert_eq!(ab.count("über"), 2);
     }
 
