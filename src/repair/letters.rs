@@ -104,7 +104,7 @@ impl Letters {
 
     /// The language's letters outside ASCII, most frequent first.
     pub(crate) fn alphabet(&self) -> &'static str {
-        ALPHABETS.iter().find(|x| x.0.as_bytes() == self.code).map_or("", |x| x.1)
+        ALPHABETS[self.index as usize].1
     }
 
     /// [`Letters::logp`] through a per-thread cache (the answer depends

@@ -387,7 +387,7 @@ impl<'a> Model<'a> {
                 if !shape_lex.iter().any(|y| std::ptr::eq(*y, *x)) {
                     continue;
                 }
-                if let Some(v) = x.derived().by_char_shape.get(BLANK.to_string().as_str()) {
+                if let Some(v) = x.derived().by_char_shape.get(BLANK.encode_utf8(&mut [0; 4]) as &str) {
                     words += v
                         .iter()
                         .filter(|(w, _)| w.chars().all(char::is_alphabetic))
