@@ -69,19 +69,22 @@ impl Letters {
         Some(Letters { code, index: index as u8 })
     }
 
-    /// The language whose letter model best explains the intact words of
+    /// The language whose letter model best explains the letters of
     /// `text`, for paragraphs whose function words do not decide: losing a
     /// character takes the short words glued to it ("z?wyniku"), so a
-    /// damaged paragraph can have too few of them left. Words touching a
-    /// `?` or U+FFFD are skipped. `None` without [`GUESS_MIN_LETTERS`]
-    /// letters or a lead of [`GUESS_LEAD`] nats per letter.
+    /// damaged paragraph can have too few of them left. Damaged words count
+    /// by their intact pieces. `None` without [`GUESS_MIN_LETTERS`] letters
+    /// or a lead of [`GUESS_LEAD`] nats per letter.
     pub(crate) fn guess(text: &str) -> Option<&'static str> {
         let mut letters = 0usize;
         let mut scores: Vec<(f32, &'static str)> = ALPHABETS.iter().map(|x| (0.0, x.0)).collect();
         let models: Vec<Letters> = ALPHABETS.iter().filter_map(|x| Letters::of(x.0)).collect();
         let mut word: Vec<char> = Vec::new();
-        for token in text.split(|c: char| !c.is_alphabetic() && c != '?' && c != '\u{fffd}') {
-            if token.is_empty() || token.contains(['?', '\u{fffd}']) {
+        // The pieces of a damaged word count too ("z?wyniku" gives "z" and
+        // "wyniku"): a piece after a lost letter starts mid-word, which
+        // costs every language alike.
+        for token in text.split(|c: char| !c.is_alphabetic()) {
+            if token.is_empty() {
                 continue;
             }
             word.clear();
@@ -202,6 +205,8 @@ mod tests {
         let de = "Die Regierung hat die Ma?nahmen f?r die Wirtschaft am Montag vorgestellt.";
         assert_eq!(Letters::guess(de), Some("de"));
         assert_eq!(Letters::guess("Too short?"), None);
+        // One intact word; the pieces of the damaged ones name it.
+        assert_eq!(Letters::guess("Zadowolenie z?wyniku g?osowania wyrazi?a te? przewodnicz?ca."), Some("pl"));
     }
 
     #[test]

@@ -718,6 +718,10 @@ pub(crate) struct Spacing {
     /// One-letter words followed by a space, and by a no-break space.
     pub(crate) one_letter_space: u64,
     pub(crate) one_letter_nbsp: u64,
+    /// Apostrophes between two letters ("l’eau", "don't"): whether the
+    /// language writes words with one, as English, French and Italian do
+    /// and Spanish and Polish do not.
+    pub(crate) apostrophes: u64,
 }
 
 impl Spacing {
@@ -749,6 +753,11 @@ impl Spacing {
                     }
                 }
             }
+            if let [Some(a), Some('’' | '\'')] = prev {
+                if a.is_alphabetic() && c.is_alphabetic() {
+                    sp.apostrophes += 1;
+                }
+            }
             prev = [prev[1], Some(c)];
         }
         sp
@@ -758,6 +767,7 @@ impl Spacing {
         self.lone_dashes += o.lone_dashes;
         self.one_letter_space += o.one_letter_space;
         self.one_letter_nbsp += o.one_letter_nbsp;
+        self.apostrophes += o.apostrophes;
     }
 }
 
@@ -900,7 +910,8 @@ mod tests {
     #[test]
     fn spacing_counts_lone_dashes_and_glued_one_letter_words() {
         let sp = Spacing::of("A plan – or two — was made i\u{a0}w domu z\u{a0}nami.");
-        assert_eq!(sp, Spacing { lone_dashes: 2, one_letter_space: 2, one_letter_nbsp: 2 });
+        assert_eq!(sp, Spacing { lone_dashes: 2, one_letter_space: 2, one_letter_nbsp: 2, apostrophes: 0 });
+        assert_eq!(Spacing::of("L’eau qu'il don’t ’quoted’ rock ’n’ roll").apostrophes, 3);
         // A dash inside a range or glued to a word is not alone.
         assert_eq!(Spacing::of("pages 3–5 and x—y").lone_dashes, 0);
     }
