@@ -722,6 +722,10 @@ pub(crate) struct Spacing {
     /// language writes words with one, as English, French and Italian do
     /// and Spanish and Polish do not.
     pub(crate) apostrophes: u64,
+    /// What closes a „: “ (German, Czech) or ” (Polish, Hungarian, and
+    /// much German on the web).
+    pub(crate) low9_closed_66: u64,
+    pub(crate) low9_closed_99: u64,
 }
 
 impl Spacing {
@@ -760,6 +764,21 @@ impl Spacing {
             }
             prev = [prev[1], Some(c)];
         }
+        let mut open = false;
+        for c in par.chars() {
+            match c {
+                '„' => open = true,
+                '“' if open => {
+                    sp.low9_closed_66 += 1;
+                    open = false;
+                }
+                '”' if open => {
+                    sp.low9_closed_99 += 1;
+                    open = false;
+                }
+                _ => {}
+            }
+        }
         sp
     }
 
@@ -768,6 +787,8 @@ impl Spacing {
         self.one_letter_space += o.one_letter_space;
         self.one_letter_nbsp += o.one_letter_nbsp;
         self.apostrophes += o.apostrophes;
+        self.low9_closed_66 += o.low9_closed_66;
+        self.low9_closed_99 += o.low9_closed_99;
     }
 }
 
@@ -910,7 +931,9 @@ mod tests {
     #[test]
     fn spacing_counts_lone_dashes_and_glued_one_letter_words() {
         let sp = Spacing::of("A plan – or two — was made i\u{a0}w domu z\u{a0}nami.");
-        assert_eq!(sp, Spacing { lone_dashes: 2, one_letter_space: 2, one_letter_nbsp: 2, apostrophes: 0 });
+        assert_eq!(sp, Spacing { lone_dashes: 2, one_letter_space: 2, one_letter_nbsp: 2, ..Spacing::default() });
+        let q = Spacing::of("Er sagte „ja“ und „nein”, dann “vielleicht” und „gut“.");
+        assert_eq!((q.low9_closed_66, q.low9_closed_99), (2, 1));
         assert_eq!(Spacing::of("L’eau qu'il don’t ’quoted’ rock ’n’ roll").apostrophes, 3);
         // A dash inside a range or glued to a word is not alone.
         assert_eq!(Spacing::of("pages 3–5 and x—y").lone_dashes, 0);

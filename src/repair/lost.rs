@@ -198,6 +198,9 @@ struct Model<'a> {
     /// Whether the paragraph's language writes apostrophes inside words
     /// (true unless the batch has enough of the language to tell).
     apostrophes: bool,
+    /// What the batch's text in the paragraph's language closes „ with,
+    /// when it has enough such pairs.
+    low9_close: Option<char>,
     /// The non-ASCII characters of that language's words, with their total.
     lang_chars: Option<&'a (FastMap<char, u64>, u64)>,
     /// Candidate non-ASCII characters for a blank, most frequent first.
@@ -290,6 +293,9 @@ const LOWER_AFTER_QUESTION: f32 = -4.0;
 /// write words with one (English and French have one in 1–3 % of their
 /// tokens; Spanish and Polish next to none).
 const MIN_APOSTROPHE_SHARE: f32 = 0.001;
+/// „…“ or „…” pairs a language needs in the batch before they decide what
+/// closes a „.
+const MIN_LOW9_PAIRS: u64 = 5;
 /// Cost of restoring letters that join parts of different cases into one
 /// word (see [`joins_cases`]).
 const CASE_JOIN: f32 = -6.0;
@@ -394,12 +400,15 @@ impl<'a> Model<'a> {
             .filter(|&t| t >= MIN_LANG_TOKENS);
         let mut glue: Option<f32> = None;
         let mut apostrophes = true;
+        let mut low9 = (0u64, 0u64);
         let lone = lang.and_then(|l| {
             let (mut words, mut dashes, mut space, mut nbsp) = (0u64, 0u64, 0u64, 0u64);
             let mut apos = 0u64;
             for x in lexicons.iter().filter(|x| !x.is_list()) {
                 let sp = x.spacing_in(l);
                 apos += sp.apostrophes;
+                low9.0 += sp.low9_closed_66;
+                low9.1 += sp.low9_closed_99;
                 dashes += sp.lone_dashes;
                 space += sp.one_letter_space;
                 nbsp += sp.one_letter_nbsp;
@@ -427,6 +436,7 @@ impl<'a> Model<'a> {
         Model {
             lexicons,
             apostrophes,
+            low9_close: (low9.0 + low9.1 >= MIN_LOW9_PAIRS).then_some(if low9.0 >= low9.1 { '“' } else { '”' }),
             lone,
             glue,
             shapes,
@@ -1111,12 +1121,17 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
     let style = Style::new(&model);
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut quotes = QuoteState::default();
+    let mut done = 0;
     for ((cs, ce), runs) in &work {
         let runs: Vec<Run> =
             runs.iter().filter(|r| r.mark == FFFD || q_damaged || confirmable(&chars, *cs, *ce, r)).cloned().collect();
         if runs.is_empty() {
             continue;
         }
+        // Intact quotes between damaged clusters ("„Entschlossen für
+        // Veränderungen???") open and close too.
+        intact_quotes(&chars[done..*cs], &mut quotes);
+        done = *ce;
         resolve_cluster(&chars, *cs, *ce, &runs, &model, &style, &mut quotes, &para, &mut edits);
     }
     if edits.is_empty() {
@@ -1223,7 +1238,9 @@ impl Style {
         for o in &mut open {
             o.1 /= tot;
         }
-        let close_low9 = if r66 >= r99 { '“' } else { '”' };
+        // What closes „ in the batch's own pairs; without enough of them,
+        // the language's share of each quote.
+        let close_low9 = m.low9_close.unwrap_or(if r66 >= r99 { '“' } else { '”' });
         let dash = if p('—') > 1.5 * p('–') { '—' } else { '–' };
         Style { open, close_low9, close_66: '”', dash, guillemets: r_g > 0.5 }
     }
@@ -1692,23 +1709,39 @@ fn resolve_cluster(
     let best = best_pick.and_then(|(_, c)| evaluate(chars, cs, ce, runs, &options, c, model, para, true));
     if let Some((_, e)) = best {
         for (s, en, text) in e {
-            for ch in text.chars() {
-                match ch {
-                    '„' | '“' if quotes.double.is_none() => quotes.double = Some(ch),
-                    '”' => quotes.double = None,
-                    '“' if quotes.double == Some('„') => quotes.double = None,
-                    '«' => quotes.guillemet = true,
-                    '»' => quotes.guillemet = false,
-                    '‘' => quotes.single = true,
-                    '’' if quotes.single => quotes.single = false,
-                    _ => {}
-                }
-            }
+            // A closer this cluster restored after a „ it restored too
+            // follows the batch's pairs: the options were drawn before
+            // either was chosen.
+            let text: String = text
+                .chars()
+                .map(|ch| {
+                    let out = match ch {
+                        '”' | '“' if quotes.double == Some('„') => st.close_low9,
+                        _ => ch,
+                    };
+                    match ch {
+                        '„' | '“' if quotes.double.is_none() => quotes.double = Some(ch),
+                        '”' => quotes.double = None,
+                        '“' if quotes.double == Some('„') => quotes.double = None,
+                        '«' => quotes.guillemet = true,
+                        '»' => quotes.guillemet = false,
+                        '‘' => quotes.single = true,
+                        '’' if quotes.single => quotes.single = false,
+                        _ => {}
+                    }
+                    out
+                })
+                .collect();
             edits.push((s, en, text));
         }
     }
     // Intact quotes in the cluster move the quote state too.
-    for &c in &chars[cs..ce] {
+    intact_quotes(&chars[cs..ce], quotes);
+}
+
+/// Move the quote state over intact text.
+fn intact_quotes(text: &[char], quotes: &mut QuoteState) {
+    for &c in text {
         match c {
             '„' | '“' if quotes.double.is_none() => quotes.double = Some(c),
             '”' | '“' => quotes.double = None,
@@ -2233,6 +2266,33 @@ mod tests {
         let l = lex(&[de; 10]);
         let r = restore("Die Windr??der stehen am Rand der D??rfer im S??den.", &[&l]).expect("restored");
         assert_eq!(r, "Die Windräder stehen am Rand der Dörfer im Süden.");
+    }
+
+    #[test]
+    fn a_low_nine_quote_is_closed_the_way_the_batch_closes_it() {
+        // German closes „ with “, Polish with ”; the batch's own pairs say
+        // which, for an intact opener far back or one restored in the same
+        // cluster.
+        let de = "Er sagte „ja“ und sie sagte „nein“, dann kam „vielleicht“ über die Lippen.";
+        // Enough of each language for its habits to count.
+        let l = lex(&[de; 200]);
+        let r =
+            restore("Sie traten in der Koalition „Entschlossen f??r Ver??nderungen??? an.", &[&l]).expect("restored");
+        assert_eq!(r, "Sie traten in der Koalition „Entschlossen für Veränderungen“ an.");
+        let r = restore("Er wollte, dass ich mir doch ???Bleach??? anschaue, das war damals sch??n.", &[&l])
+            .expect("restored");
+        assert!(r.contains("„Bleach“ anschaue"), "{r}");
+        let pl = "Powiedział, że to jest „tak” i nie wie, czy „nie” jest w porządku, a potem się „może” i „dobrze” na koniec.";
+        let l = lex(&[pl; 200]);
+        let r = restore("Firma ???Polska??? rozpocz????a prac?? w kraju.", &[&l]).expect("restored");
+        assert!(r.starts_with("Firma „Polska” "), "{r}");
+        // The pairs decide over the shares of each quote.
+        let chars: Vec<char> = "Firma ???Polska??? rozpocz????a prac?? w kraju i na tym nie koniec.".chars().collect();
+        let lexicons = [&l];
+        let mut m = Model::new(&lexicons, &chars);
+        assert_eq!(m.low9_close, Some('”'));
+        m.low9_close = Some('“');
+        assert_eq!(Style::new(&m).close_low9, '“');
     }
 
     #[test]
