@@ -293,6 +293,11 @@ const LOWER_AFTER_QUESTION: f32 = -4.0;
 /// write words with one (English and French have one in 1–3 % of their
 /// tokens; Spanish and Polish next to none).
 const MIN_APOSTROPHE_SHARE: f32 = 0.001;
+/// Letters of the ending [`Model::noun_ending`] compares, the words it
+/// needs sharing it, and their share spelled with a capital.
+const NOUN_ENDING: usize = 4;
+const NOUN_MIN_WORDS: usize = 5;
+const NOUN_SHARE: f32 = 0.75;
 /// „…“ or „…” pairs a language needs in the batch before they decide what
 /// closes a „.
 const MIN_LOW9_PAIRS: u64 = 5;
@@ -508,6 +513,28 @@ impl<'a> Model<'a> {
         } else {
             n
         }
+    }
+
+    /// Whether the batch's words ending like `w` are mostly capitalised:
+    /// in a language that capitalises nouns, a word whose first letter was
+    /// lost ("?berschwemmungen") is then a noun. Looks at the words with
+    /// letters outside ASCII, the ones the suffix index holds.
+    fn noun_ending(&self, w: &str) -> bool {
+        let tail: Vec<char> = w.chars().rev().take(NOUN_ENDING).collect();
+        if tail.len() < NOUN_ENDING || w.chars().count() < NOUN_ENDING + 2 {
+            return false;
+        }
+        let key: String = tail.iter().map(|&c| if c.is_ascii() { c } else { BLANK }).collect();
+        let (mut upper, mut all) = (0usize, 0usize);
+        for d in &self.shapes {
+            for (x, _) in d.affix(&key, true, AFFIX_CAP) {
+                all += 1;
+                if d.cased.get(x).is_some_and(|s| s.starts_with(char::is_uppercase)) {
+                    upper += 1;
+                }
+            }
+        }
+        all >= NOUN_MIN_WORDS && upper as f32 >= NOUN_SHARE * all as f32
     }
 
     fn cased(&self, w: &str) -> Option<&str> {
@@ -2116,6 +2143,9 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
         if sentence_start(chars, cs, r) {
             return up(c);
         }
+        if model.lang.is_some_and(langid::capitalises_nouns) && model.noun_ending(&word) {
+            return up(c);
+        }
         // Before a capitalised word, in a language that capitalises only
         // names and titles: part of the name ("Ada ?lvarez Conde", "de
         // ?ltimas Noticias"). A one-letter word there is a preposition ("à
@@ -2293,6 +2323,18 @@ mod tests {
         assert_eq!(m.low9_close, Some('”'));
         m.low9_close = Some('“');
         assert_eq!(Style::new(&m).close_low9, '“');
+    }
+
+    #[test]
+    fn a_word_that_lost_its_first_letter_is_a_noun_when_its_ending_is() {
+        // German capitalises nouns; the batch's words in "-ngen" are.
+        let de = "Die Lösungen, Prüfungen, Übungen, Störungen und Förderungen waren für uns über alles gut.";
+        let l = lex(&[de; 10]);
+        let r = restore("Nach den ??berschwemmungen waren die Stra??en f??r alle gesperrt.", &[&l]).expect("restored");
+        assert_eq!(r, "Nach den Überschwemmungen waren die Straßen für alle gesperrt.");
+        // "über" itself stays lower case.
+        let r = restore("Sie sprachen lange ??ber die Sache mit den Kindern.", &[&l]).expect("restored");
+        assert_eq!(r, "Sie sprachen lange über die Sache mit den Kindern.");
     }
 
     #[test]
