@@ -1628,7 +1628,15 @@ fn resolve_cluster(
                 // After a one-letter word in a language that glues those
                 // to the next word, the next word need not be known.
                 let glued = model.glue.is_some_and(|g| g >= MIN_GLUE_SHARE) && after_one_letter_word(chars, cs, r);
-                camel || known(&a) && (known(&b) || glued)
+                // With a letter model, one known half will do when both
+                // have two letters or more: the model then judges the
+                // joined reading ("que?cumple" is not one word
+                // "queácumple").
+                let one_known = model.letters.is_some()
+                    && (known(&a) || known(&b))
+                    && a.chars().count() >= 2
+                    && b.chars().count() >= 2;
+                camel || known(&a) && (known(&b) || glued) || one_known
             };
             let closer_after = para.last_closer.map(|c| c.is_some_and(|p| p >= r.end));
             let opener_before = para.first_opener.is_some_and(|p| p < r.start);
@@ -2335,6 +2343,18 @@ mod tests {
         // "über" itself stays lower case.
         let r = restore("Sie sprachen lange ??ber die Sache mit den Kindern.", &[&l]).expect("restored");
         assert_eq!(r, "Sie sprachen lange über die Sache mit den Kindern.");
+    }
+
+    #[test]
+    fn one_known_half_lets_a_run_between_letters_split_a_word() {
+        // "que" is known, "cumple" is not: the letter model, not the gate,
+        // then decides against one word "queácumple".
+        let es = "La empresa habló con el gobierno sobre los planes que tiene para la ciudad y la región.";
+        // Enough Spanish to know it writes no apostrophes in words.
+        let l = lex(&[es; 150]);
+        let r = restore("La ley que?cumple con la norma fue aprobada por el gobierno en la regi?n.", &[&l])
+            .expect("restored");
+        assert_eq!(r, "La ley que\u{a0}cumple con la norma fue aprobada por el gobierno en la región.");
     }
 
     #[test]
