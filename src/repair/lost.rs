@@ -799,8 +799,10 @@ impl<'a> Model<'a> {
     /// What known words sharing a beginning or an ending with `pattern`
     /// around its blank at `pos` have there: "m?dica" after "médico",
     /// "regenf?lle" after "unfälle". Inflections and compounds of a word the
-    /// batch saw intact are a surer guide than letter statistics. A share
-    /// per character, or nothing without such words.
+    /// batch saw intact are a surer guide than the batch's own letter
+    /// statistics; used only for languages without a [`Letters`] model,
+    /// which reads the same inflections from far more text. A share per
+    /// character, or nothing without such words.
     fn affix_votes(&self, pattern: &[Unit], pos: usize) -> Vec<(char, f32)> {
         let Some(d) = self.main else { return Vec::new() };
         let shape: Vec<char> = pattern.iter().map(|u| if let Unit::Char(c) = u { *c } else { BLANK }).collect();
