@@ -1114,10 +1114,15 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
                 let capital_after_space = next(&chars, ce, r.end).is_some_and(char::is_uppercase)
                     && prev(&chars, cs, r.start).is_none_or(char::is_whitespace);
                 n_start += if r.len() >= 2 || capital_after_space { 2 } else { 1 };
-            } else if side(prev(&chars, cs, r.start)) == Side::Letter && lower_word_after(&chars, r.end) {
-                // Glued to a word's end and followed by a lower-case word:
-                // a question mark in informal text, once; twice in one
-                // paragraph, letters lost at word ends ("enumer? una").
+            } else if side(prev(&chars, cs, r.start)) == Side::Letter
+                && lower_word_after(&chars, r.end)
+                && !lexicons.iter().any(|l| l.count_lower(&bare_word(&chars, cs, r)) > 0)
+            {
+                // Glued to the end of a word no lexicon knows and followed by
+                // a lower-case word: a question mark in informal text, once
+                // ("what? no way" after a known word is, however often);
+                // twice in one paragraph, letters lost at word ends
+                // ("enumer? una").
                 n_start += 1;
             }
         }
@@ -2403,6 +2408,15 @@ mod tests {
         // One alone is informal punctuation, and a question before a capital
         // stays a question.
         assert_eq!(restore("He said what? no way, not here.", &[&l]), None);
+        // Informal questions in clean English: the words before them are
+        // known, so they are no evidence of damage, and they stay
+        // questions however many there are.
+        let en =
+            "He said what he wanted, and she asked him why and how it was really so, and he said yes, sure, no way.";
+        let l_en = lex(&[en; 120]);
+        for clean in ["He said what? no way. And she said really? yes, sure.", "Why? because. How? like this."] {
+            assert_eq!(restore(clean, &[&l_en]), None, "{clean}");
+        }
         assert_eq!(restore("¿Dialogó? Sí. ¿Enumeró? No.", &[&l]), None);
     }
 
