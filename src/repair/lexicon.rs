@@ -726,6 +726,10 @@ pub(crate) struct Spacing {
     /// much German on the web).
     pub(crate) low9_closed_66: u64,
     pub(crate) low9_closed_99: u64,
+    /// Double quotes opened with „ and with “ (German and Polish open with
+    /// „, English and much of the web with “).
+    pub(crate) opened_low9: u64,
+    pub(crate) opened_66: u64,
 }
 
 impl Spacing {
@@ -767,11 +771,15 @@ impl Spacing {
         let mut open = false;
         for c in par.chars() {
             match c {
-                '„' => open = true,
+                '„' => {
+                    open = true;
+                    sp.opened_low9 += 1;
+                }
                 '“' if open => {
                     sp.low9_closed_66 += 1;
                     open = false;
                 }
+                '“' => sp.opened_66 += 1,
                 '”' if open => {
                     sp.low9_closed_99 += 1;
                     open = false;
@@ -789,6 +797,8 @@ impl Spacing {
         self.apostrophes += o.apostrophes;
         self.low9_closed_66 += o.low9_closed_66;
         self.low9_closed_99 += o.low9_closed_99;
+        self.opened_low9 += o.opened_low9;
+        self.opened_66 += o.opened_66;
     }
 }
 
@@ -934,6 +944,7 @@ mod tests {
         assert_eq!(sp, Spacing { lone_dashes: 2, one_letter_space: 2, one_letter_nbsp: 2, ..Spacing::default() });
         let q = Spacing::of("Er sagte „ja“ und „nein”, dann “vielleicht” und „gut“.");
         assert_eq!((q.low9_closed_66, q.low9_closed_99), (2, 1));
+        assert_eq!((q.opened_low9, q.opened_66), (3, 1));
         assert_eq!(Spacing::of("L’eau qu'il don’t ’quoted’ rock ’n’ roll").apostrophes, 3);
         // A dash inside a range or glued to a word is not alone.
         assert_eq!(Spacing::of("pages 3–5 and x—y").lone_dashes, 0);

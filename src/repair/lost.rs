@@ -201,6 +201,9 @@ struct Model<'a> {
     /// What the batch's text in the paragraph's language closes „ with,
     /// when it has enough such pairs.
     low9_close: Option<char>,
+    /// How often the batch's text in that language opens a double quote
+    /// with „ and with “, when it does so often enough.
+    opened: Option<(u64, u64)>,
     /// The non-ASCII characters of that language's words, with their total.
     lang_chars: Option<&'a (FastMap<char, u64>, u64)>,
     /// Candidate non-ASCII characters for a blank, most frequent first.
@@ -406,6 +409,7 @@ impl<'a> Model<'a> {
         let mut glue: Option<f32> = None;
         let mut apostrophes = true;
         let mut low9 = (0u64, 0u64);
+        let mut opened = (0u64, 0u64);
         let lone = lang.and_then(|l| {
             let (mut words, mut dashes, mut space, mut nbsp) = (0u64, 0u64, 0u64, 0u64);
             let mut apos = 0u64;
@@ -414,6 +418,8 @@ impl<'a> Model<'a> {
                 apos += sp.apostrophes;
                 low9.0 += sp.low9_closed_66;
                 low9.1 += sp.low9_closed_99;
+                opened.0 += sp.opened_low9;
+                opened.1 += sp.opened_66;
                 dashes += sp.lone_dashes;
                 space += sp.one_letter_space;
                 nbsp += sp.one_letter_nbsp;
@@ -441,6 +447,7 @@ impl<'a> Model<'a> {
         Model {
             lexicons,
             apostrophes,
+            opened: (opened.0 + opened.1 >= MIN_LOW9_PAIRS).then_some(opened),
             low9_close: (low9.0 + low9.1 >= MIN_LOW9_PAIRS).then_some(if low9.0 >= low9.1 { '“' } else { '”' }),
             lone,
             glue,
@@ -1266,8 +1273,18 @@ impl Style {
         let quotes = low9 + q66 + q99 + guill + 1e-6;
         // Shares within the family of double quotes.
         let (r_low9, r66, r99, r_g) = (low9 / quotes, q66 / quotes, q99 / quotes, guill / quotes);
-        let mut open =
-            vec![('“', 0.05 + (r66 - r_low9).max(0.0) + 0.5 * r99), ('„', 0.01 + 1.5 * r_low9), ('«', 0.005 + r_g)];
+        let mut open = match m.opened {
+            // The batch's own openers in the language, in the share of
+            // double quotes that are not guillemets.
+            Some((low9, q66)) => {
+                let n = (low9 + q66) as f32 + 1.0;
+                let rest = 1.0 - r_g;
+                vec![('“', rest * (q66 as f32 + 0.5) / n), ('„', rest * (low9 as f32 + 0.5) / n), ('«', 0.005 + r_g)]
+            }
+            None => {
+                vec![('“', 0.05 + (r66 - r_low9).max(0.0) + 0.5 * r99), ('„', 0.01 + 1.5 * r_low9), ('«', 0.005 + r_g)]
+            }
+        };
         let tot: f32 = open.iter().map(|x| x.1).sum();
         for o in &mut open {
             o.1 /= tot;
@@ -2331,6 +2348,8 @@ mod tests {
         let l = lex(&[pl; 200]);
         let r = restore("Firma ???Polska??? rozpocz????a prac?? w kraju.", &[&l]).expect("restored");
         assert!(r.starts_with("Firma „Polska” "), "{r}");
+        let r = restore("Powiedzia?, ?e ?Wielu? ludzi to wie, ale nie wszyscy.", &[&l]).expect("restored");
+        assert!(r.contains("„Wielu”"), "{r}");
         // The pairs decide over the shares of each quote.
         let chars: Vec<char> = "Firma ???Polska??? rozpocz????a prac?? w kraju i na tym nie koniec.".chars().collect();
         let lexicons = [&l];
@@ -2338,6 +2357,12 @@ mod tests {
         assert_eq!(m.low9_close, Some('”'));
         m.low9_close = Some('“');
         assert_eq!(Style::new(&m).close_low9, '“');
+        // And the batch's openers over the shares of each quote.
+        let top = |m: &Model| Style::new(m).open.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap().0;
+        assert_eq!(m.opened.map(|o| o.0 > o.1), Some(true));
+        assert_eq!(top(&m), '„');
+        m.opened = Some((0, 40));
+        assert_eq!(top(&m), '“');
     }
 
     #[test]
