@@ -707,11 +707,12 @@ fn add_tokens(mine: &mut Vec<u64>, other: &[u64]) {
     }
 }
 
-/// Spacing habits of a language that decide what a lost character next to
-/// a space-like spot was: how often a dash stands alone between spaces
-/// (what a lone `?` is when not a one-letter word like "à"), and what
-/// follows a one-letter word (Polish and Czech typesetting glue "z", "i",
-/// "w" to the next word with a no-break space).
+/// Typographic habits of a language that decide what a lost character
+/// was: how often a dash stands alone between spaces (what a lone `?` is
+/// when not a one-letter word like "à"), what follows a one-letter word
+/// (Polish and Czech typesetting glue "z", "i", "w" to the next word with
+/// a no-break space), whether words carry apostrophes, and which double
+/// quotes open and close.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Spacing {
     pub(crate) lone_dashes: u64,
