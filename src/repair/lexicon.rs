@@ -752,6 +752,7 @@ impl Spacing {
         // One-letter words: a letter between a space (or the start) and a
         // space or no-break space.
         let mut prev: [Option<char>; 2] = [None, None];
+        let mut open_low9 = false;
         for c in par.chars() {
             if let [before, Some(one)] = prev {
                 if one.is_alphabetic() && before.is_none_or(|x| x == ' ' || x == '\u{a0}') {
@@ -767,26 +768,24 @@ impl Spacing {
                     sp.apostrophes += 1;
                 }
             }
-            prev = [prev[1], Some(c)];
-        }
-        let mut open = false;
-        for c in par.chars() {
+            // Double quotes: what opens, and what closes a „.
             match c {
                 '„' => {
-                    open = true;
+                    open_low9 = true;
                     sp.opened_low9 += 1;
                 }
-                '“' if open => {
+                '“' if open_low9 => {
                     sp.low9_closed_66 += 1;
-                    open = false;
+                    open_low9 = false;
                 }
                 '“' => sp.opened_66 += 1,
-                '”' if open => {
+                '”' if open_low9 => {
                     sp.low9_closed_99 += 1;
-                    open = false;
+                    open_low9 = false;
                 }
                 _ => {}
             }
+            prev = [prev[1], Some(c)];
         }
         sp
     }

@@ -682,6 +682,20 @@ impl<'a> Model<'a> {
         f
     }
 
+    /// The score of [`Model::fill`] and its first slot, without cloning
+    /// the fill (the search scores every combination of readings).
+    fn fill_score(&self, pattern: &[Unit], mark: char) -> Option<(f32, Option<char>)> {
+        let key = hash_of((pattern, mark));
+        let of = |f: &Fill| (f.score, f.slots.first().copied());
+        if let Some(f) = self.fill_cache.borrow().get(&key) {
+            return f.as_ref().map(of);
+        }
+        let f = self.fill_uncached(pattern, mark);
+        let out = f.as_ref().map(of);
+        self.fill_cache.borrow_mut().insert(key, f);
+        out
+    }
+
     fn fill_uncached(&self, pattern: &[Unit], mark: char) -> Option<Fill> {
         let nblanks = pattern.iter().filter(|u| matches!(u, Unit::Blank(_))).count();
         if nblanks == 0 {
@@ -2055,13 +2069,18 @@ fn evaluate(
                 }
             }
         }
-        let f = model.fill(&pattern, mark)?;
-        score += WORD_WEIGHT * f.score;
-        if f.slots.first().is_some_and(|c| c.is_alphabetic()) && joins_cases(word) {
-            score += CASE_JOIN;
-        }
-        if want_edits {
+        let (fill_score, first) = if want_edits {
+            let f = model.fill(&pattern, mark)?;
+            let first = f.slots.first().copied();
+            let score = f.score;
             fills.push((s, f.slots, false));
+            (score, first)
+        } else {
+            model.fill_score(&pattern, mark)?
+        };
+        score += WORD_WEIGHT * fill_score;
+        if first.is_some_and(char::is_alphabetic) && joins_cases(word) {
+            score += CASE_JOIN;
         }
     }
     let _ = touched_any;
@@ -2116,14 +2135,16 @@ fn joins_cases(word: &[Piece]) -> bool {
         _ => None,
     };
     let Some(b) = word.iter().position(|p| matches!(p, Piece::Blank { .. })) else { return false };
-    let left: Vec<char> = word[..b].iter().filter_map(letter).collect();
-    let right: Vec<char> = word[b..].iter().skip_while(|p| !matches!(p, Piece::Char(_))).map_while(letter).collect();
-    let (Some(&l), Some(&r)) = (left.last(), right.first()) else { return false };
+    let mut left = word[..b].iter().filter_map(letter);
+    let Some(l) = left.next_back() else { return false };
+    let mut right = word[b..].iter().skip_while(|p| !matches!(p, Piece::Char(_))).map_while(letter);
+    let Some(r) = right.next() else { return false };
     if l.is_lowercase() && r.is_uppercase() {
         return true;
     }
-    let caps_run = left.len() >= 2 && left.iter().all(|c| c.is_uppercase());
-    caps_run && r.is_uppercase() && right.get(1).is_some_and(|c| c.is_lowercase())
+    // An upper-case run of two letters or more, then a capitalised word.
+    let caps_run = l.is_uppercase() && left.clone().next_back().is_some() && left.all(char::is_uppercase);
+    caps_run && r.is_uppercase() && right.next().is_some_and(char::is_lowercase)
 }
 
 /// Upper or lower case for a restored letter: upper inside an upper-case
