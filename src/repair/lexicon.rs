@@ -457,6 +457,12 @@ impl Lexicon {
         self.lower.get(lw).map_or(0, |s| s.n)
     }
 
+    /// Whether `lw` (lower-cased) was seen in a paragraph of language
+    /// `lang`: a word of one language is not a word of another ("est").
+    pub(crate) fn seen_in(&self, lw: &str, lang: LangId) -> bool {
+        self.lower.get(lw).is_some_and(|s| s.langs & (1 << lang) != 0)
+    }
+
     /// How often `lw` (lower-cased, with a non-ASCII character) was seen in
     /// paragraphs of language `lang`.
     pub(crate) fn count_lower_in(&self, lw: &str, lang: LangId) -> u64 {

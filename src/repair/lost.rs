@@ -522,6 +522,16 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// Whether `w` is a word of the paragraph's language: seen in it by a
+    /// lexicon learned from text that has enough of the language to tell,
+    /// or, without one, known at all.
+    fn known_here(&self, w: &str) -> bool {
+        if let (Some(lang), Some(_)) = (self.lang, self.lang_tokens) {
+            return self.lexicons.iter().any(|l| if l.is_list() { l.count_lower(w) > 0 } else { l.seen_in(w, lang) });
+        }
+        self.count_lower(w) > 0.0
+    }
+
     /// Whether the batch's words ending like `w` are mostly capitalised:
     /// in a language that capitalises nouns, a word whose first letter was
     /// lost ("?berschwemmungen") is then a noun. Looks at the words with
@@ -1626,7 +1636,7 @@ fn resolve_cluster(
             // Without other evidence of damage, "word??" is a real question
             // when the word is one, and "caf??" is damage when it is not.
             let bare = bare_word(chars, cs, r);
-            if fffd || n == 1 || model.count_lower(&bare) > 0.0 {
+            if fffd || n == 1 || model.known_here(&bare) {
                 4.0
             } else {
                 -1.0
@@ -2464,6 +2474,20 @@ mod tests {
             assert_eq!(restore(clean, &[&l_en]), None, "{clean}");
         }
         assert_eq!(restore("¿Dialogó? Sí. ¿Enumeró? No.", &[&l]), None);
+    }
+
+    #[test]
+    fn a_word_of_another_language_does_not_make_a_question() {
+        // "est" is French; in a Spanish paragraph with nothing else wrong,
+        // "est??" is "está" that lost its last letter, not a question.
+        let es = "El presidente está en la ciudad y dijo que todo está bien en la región, según el gobierno.";
+        let fr = "Le président est en ville et il est content, selon le gouvernement.";
+        let texts: Vec<&str> = std::iter::repeat_n(es, 120).chain(std::iter::repeat_n(fr, 20)).collect();
+        let l = lex(&texts);
+        let r = restore("Desde su gabinete se insiste en que el presidente est?? tranquilo en la ciudad.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Desde su gabinete se insiste en que el presidente está tranquilo en la ciudad."));
+        // A French paragraph that asks it stays a question.
+        assert_eq!(restore("Le président est content, n'est?? Il est en ville.", &[&l]), None);
     }
 
     #[test]
