@@ -298,6 +298,9 @@ const LOWER_AFTER_QUESTION: f32 = -4.0;
 const MIN_APOSTROPHE_SHARE: f32 = 0.001;
 /// Letters of the ending [`Model::noun_ending`] compares, the words it
 /// needs sharing it, and their share spelled with a capital.
+/// A lone run after a no-break space, read as a word (ln odds): words
+/// follow plain spaces.
+const NBSP_BEFORE_WORD: f32 = -3.0;
 const NOUN_ENDING: usize = 4;
 const NOUN_MIN_WORDS: usize = 5;
 const NOUN_SHARE: f32 = 0.75;
@@ -1145,6 +1148,8 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
                 let capital_after_space = next(&chars, ce, r.end).is_some_and(char::is_uppercase)
                     && prev(&chars, cs, r.start).is_none_or(char::is_whitespace);
                 n_start += if r.len() >= 2 || capital_after_space { 2 } else { 1 };
+            } else if lone_mid_sentence(&chars, cs, ce, r) || closes_open_quote(&chars, cs, ce, r) {
+                n_start += 2;
             } else if side(prev(&chars, cs, r.start)) == Side::Letter
                 && lower_word_after(&chars, r.end)
                 && !lexicons.iter().any(|l| l.count_lower(&bare_word(&chars, cs, r)) > 0)
@@ -1228,6 +1233,65 @@ fn prev(chars: &[char], cs: usize, i: usize) -> Option<char> {
 
 fn next(chars: &[char], ce: usize, i: usize) -> Option<char> {
     (i < ce).then(|| chars[i])
+}
+
+/// Three `?` standing alone between two lower-case words ("the stuff ???
+/// about 2,300 tons"): the three bytes of a dash, not a question, which
+/// ends a sentence and is not set off by spaces.
+fn lone_mid_sentence(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
+    r.mark == QM
+        && r.start == cs
+        && r.end == ce
+        && r.len() == 3
+        && cs >= 2
+        && chars[cs - 1] == ' '
+        && lower_word_before(chars, cs - 1)
+        && lower_word_after(chars, ce)
+}
+
+/// Whether the word ending at `end` is lower case only, two letters or
+/// more: inside a sentence, not its first word ("What ??? means" names a
+/// string).
+fn lower_word_before(chars: &[char], end: usize) -> bool {
+    let word = chars[..end].iter().rev().take_while(|c| !is_blank(**c)).count();
+    word >= 2 && chars[end - word..end].iter().all(|c| c.is_lowercase())
+}
+
+/// A run where an intact opening quote still waits for its closer, as
+/// long as the closer is in bytes ("“… she settles for.???" is "for.”",
+/// "»… hat.??" is "hat.«"): the closer is what was lost.
+fn closes_open_quote(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
+    if r.mark != QM || r.len() < 2 {
+        return false;
+    }
+    let before = prev(chars, cs, r.start);
+    let at_close = match before {
+        None => r.end == ce,
+        Some(c) => c.is_alpha() || matches!(c, '.' | ',' | '!' | '’'),
+    };
+    if !at_close || side(next(chars, ce, r.end)) == Side::Letter {
+        return false;
+    }
+    let (mut double, mut guillemet) = (None, None);
+    for &c in &chars[..r.start] {
+        match c {
+            '„' => double = Some(c),
+            '“' if double == Some('„') => double = None,
+            '“' => double = Some(c),
+            '”' => double = None,
+            '«' if guillemet == Some('»') => guillemet = None,
+            '»' if guillemet == Some('«') => guillemet = None,
+            '«' | '»' => guillemet = Some(c),
+            _ => {}
+        }
+    }
+    let closer = match (double, guillemet) {
+        (Some(_), None) => '”',
+        (None, Some('«')) => '»',
+        (None, Some(_)) => '«',
+        _ => return false,
+    };
+    r.len() == closer.len_utf8()
 }
 
 /// Whether a space and then a lower-case letter follow position `i`.
@@ -1344,7 +1408,8 @@ struct Para {
 struct QuoteState {
     double: Option<char>,
     single: bool,
-    guillemet: bool,
+    /// The open guillemet: `«` as French writes it, `»` as German does.
+    guillemet: Option<char>,
 }
 
 /// What a run stands for, by its neighbours: ln P of letters, of a real
@@ -1528,6 +1593,10 @@ fn resolve_punct(list: &[(String, f32)], st: &Style, q: &QuoteState) -> Vec<(Str
                 }
             }
             CLOSE_DQ => {
+                if q.guillemet == Some('»') && q.double.is_none() {
+                    // Inside German guillemets the closer may be `«`.
+                    out.push(("«".to_string(), w + 0.5));
+                }
                 let close = match q.double {
                     Some('„') => st.close_low9,
                     _ => st.close_66,
@@ -1542,7 +1611,7 @@ fn resolve_punct(list: &[(String, f32)], st: &Style, q: &QuoteState) -> Vec<(Str
                 out.push((st.dash.to_string(), *w));
                 out.push(((if st.dash == '–' { '—' } else { '–' }).to_string(), w - 1.8));
             }
-            "»" | "\u{a0}»" => out.push((p.clone(), if q.guillemet { w + 1.5 } else { *w })),
+            "»" | "\u{a0}»" => out.push((p.clone(), if q.guillemet == Some('«') { w + 1.5 } else { *w })),
             "«" | "«\u{a0}" => out.push((p.clone(), if st.guillemets { w + 1.0 } else { *w })),
             "’" => out.push((p.clone(), if q.single { w + 2.5 } else { *w })),
             _ => out.push((p.clone(), *w)),
@@ -1611,6 +1680,17 @@ fn resolve_cluster(
         }
         if let (Side::Edge, Side::Edge, Some((words, dashes))) = (l, rr, model.lone) {
             lone_prior(&mut pr, words, dashes);
+        }
+        if l == Side::Edge
+            && rr == Side::Edge
+            && r.start > 0
+            && matches!(chars[r.start - 1], '\u{a0}' | '\u{202f}')
+            && model.glue.is_none_or(|g| g < MIN_GLUE_SHARE)
+        {
+            // A word follows a plain space; a no-break space goes before
+            // punctuation ("maquerelle\u{a0}??\u{a0}:" is a closing `»`),
+            // except in languages that glue one-letter words to the next.
+            pr.letters += NBSP_BEFORE_WORD;
         }
         if let (Side::Letter, Some(share)) = (l, model.glue) {
             if after_one_letter_word(chars, cs, r) {
@@ -1806,8 +1886,7 @@ fn resolve_cluster(
                         '„' | '“' if quotes.double.is_none() => quotes.double = Some(ch),
                         '”' => quotes.double = None,
                         '“' if quotes.double == Some('„') => quotes.double = None,
-                        '«' => quotes.guillemet = true,
-                        '»' => quotes.guillemet = false,
+                        '«' | '»' => quotes.guillemet = guillemet_after(quotes.guillemet, ch, false),
                         '‘' => quotes.single = true,
                         '’' if quotes.single => quotes.single = false,
                         _ => {}
@@ -1822,14 +1901,29 @@ fn resolve_cluster(
     intact_quotes(&chars[cs..ce], quotes);
 }
 
+/// The open guillemet after `c`: it closes the one of the other direction,
+/// or opens one: `«` as French opens, `»` as German does, glued to the word
+/// it opens (`glued`); elsewhere a `»` with nothing open closes a quote
+/// opened before the paragraph.
+fn guillemet_after(open: Option<char>, c: char, glued: bool) -> Option<char> {
+    match (open, c) {
+        (Some('«'), '»') | (Some('»'), '«') => None,
+        (Some(o), _) => Some(o),
+        (None, '»') if !glued => None,
+        (None, c) => Some(c),
+    }
+}
+
 /// Move the quote state over intact text.
 fn intact_quotes(text: &[char], quotes: &mut QuoteState) {
-    for &c in text {
+    for (i, &c) in text.iter().enumerate() {
         match c {
             '„' | '“' if quotes.double.is_none() => quotes.double = Some(c),
             '”' | '“' => quotes.double = None,
-            '«' => quotes.guillemet = true,
-            '»' => quotes.guillemet = false,
+            '«' | '»' => {
+                let glued = text.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+                quotes.guillemet = guillemet_after(quotes.guillemet, c, glued);
+            }
             _ => {}
         }
     }
@@ -1889,7 +1983,8 @@ fn balance(p: &str, closer_after: [bool; 3], opener_before: bool, q: &QuoteState
     let mut w = 0.0;
     let family = match p.chars().next() {
         Some('“' | '„') => Some(0),
-        Some('«') => Some(1),
+        // Inside German guillemets, `«` closes.
+        Some('«') if q.guillemet != Some('»') => Some(1),
         Some('‘') => Some(2),
         _ => None,
     };
@@ -1899,7 +1994,9 @@ fn balance(p: &str, closer_after: [bool; 3], opener_before: bool, q: &QuoteState
         }
     }
     match p.chars().last() {
-        Some('”' | '»') if q.double.is_none() && !q.guillemet && !opener_before => w -= 1.5,
+        Some('”' | '»') if q.double.is_none() && q.guillemet.is_none() && !opener_before => w -= 1.5,
+        // The last place left to close an open quote.
+        Some('”') if q.double.is_some() && !closer_after[0] => w += 1.0,
         _ => {}
     }
     w
@@ -2485,9 +2582,57 @@ mod tests {
         let texts: Vec<&str> = std::iter::repeat_n(es, 120).chain(std::iter::repeat_n(fr, 20)).collect();
         let l = lex(&texts);
         let r = restore("Desde su gabinete se insiste en que el presidente est?? tranquilo en la ciudad.", &[&l]);
-        assert_eq!(r.as_deref(), Some("Desde su gabinete se insiste en que el presidente está tranquilo en la ciudad."));
+        assert_eq!(
+            r.as_deref(),
+            Some("Desde su gabinete se insiste en que el presidente está tranquilo en la ciudad.")
+        );
         // A French paragraph that asks it stays a question.
         assert_eq!(restore("Le président est content, n'est?? Il est en ville.", &[&l]), None);
+    }
+
+    #[test]
+    fn three_marks_between_small_words_are_a_dash() {
+        let en = "The plan – which nobody liked – was dropped by the board, and the city said so again and again.";
+        let l = lex(&[en; 40]);
+        // Nothing else in the paragraph is damaged.
+        let r = restore("There was quite a bit of the stuff ??? about 2,300 tons of it, the team said.", &[&l]);
+        assert_eq!(r.as_deref(), Some("There was quite a bit of the stuff – about 2,300 tons of it, the team said."));
+        // Before a capital, or as a sentence's end, they stay.
+        for clean in ["Is that all ??? Nobody knows.", "Is that all ???", "Fine ???", "What ??? means nothing."] {
+            assert_eq!(restore(clean, &[&l]), None, "{clean}");
+        }
+    }
+
+    #[test]
+    fn a_quote_left_open_is_closed_where_its_closer_was_lost() {
+        let en = "She said “the plan is fine” and he said “no, I don’t” to the board, and the city said so again.";
+        let l = lex(&[en; 40]);
+        let r = restore("“It was a love song to her city and to the concept of home.???", &[&l]);
+        assert_eq!(r.as_deref(), Some("“It was a love song to her city and to the concept of home.”"));
+        let r = restore("They keep a bunch of “do this, not that??? tips for the city.", &[&l]);
+        assert_eq!(r.as_deref(), Some("They keep a bunch of “do this, not that” tips for the city."));
+        // German guillemets point inwards: »…« closes with `«`.
+        let de = "Er sagte »das ist gut« und sie sagte »nein« dazu, und die Stadt sagte es auch wieder.";
+        let l_de = lex(&[de; 40]);
+        let r = restore("Die Figur - »Unglaublich, was er alles gefunden hat.?? (Volker) Neu im Verlag.", &[&l_de]);
+        assert_eq!(r.as_deref(), Some("Die Figur - »Unglaublich, was er alles gefunden hat.« (Volker) Neu im Verlag."));
+        // A closed quote, or a run that does not match the closer's
+        // bytes, is no evidence.
+        assert_eq!(restore("“It was a song.” Really???", &[&l]), None);
+        assert_eq!(restore("“It was a song, really??", &[&l]), None);
+    }
+
+    #[test]
+    fn a_lone_run_after_a_no_break_space_is_punctuation() {
+        // French sets « » and : off with no-break spaces, and puts "à"
+        // between plain spaces.
+        let fr = "«\u{a0}Elle est allée à Paris\u{a0}» et il a parlé à la presse\u{a0}: puis à la radio de la ville.";
+        let l = lex(&[fr; 40]);
+        let r = restore("«\u{a0}Je ne suis pas une mère maquerelle\u{a0}??\u{a0}: quand il parlait à la ville", &[&l]);
+        assert_eq!(
+            r.as_deref(),
+            Some("«\u{a0}Je ne suis pas une mère maquerelle\u{a0}»\u{a0}: quand il parlait à la ville")
+        );
     }
 
     #[test]
