@@ -98,6 +98,20 @@ struct Cli {
     #[arg(long)]
     no_repair: bool,
 
+    /// Cosmetic: make curly quotes and apostrophes straight (’ “ ” → ' ").
+    /// Off by default: curly quotes are not damage.
+    #[arg(long, conflicts_with = "no_repair")]
+    straight_quotes: bool,
+
+    /// Cosmetic: split typographic ligatures (ﬁ ﬂ → fi fl).
+    #[arg(long, conflicts_with = "no_repair")]
+    fold_ligatures: bool,
+
+    /// Cosmetic: make full-width letters, digits and punctuation ASCII
+    /// (Ａ１！ → A1!).
+    #[arg(long, conflicts_with = "no_repair")]
+    fold_width: bool,
+
     /// Decide with the rule-based classifier alone, without the learned
     /// scorer (slightly faster; see README, "How it decides").
     #[arg(long)]
@@ -271,6 +285,11 @@ fn main() -> ExitCode {
     }
     if cli.no_repair {
         clean.repair = None;
+    }
+    if let Some(r) = clean.repair.as_mut() {
+        r.uncurl_quotes = cli.straight_quotes;
+        r.fix_ligatures = cli.fold_ligatures;
+        r.fix_width = cli.fold_width;
     }
     for path in &cli.lexicon {
         let loaded =

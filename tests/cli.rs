@@ -314,3 +314,19 @@ fn help_has_examples() {
     let h = stdout(&o);
     assert!(h.contains("Examples:") && h.contains("scour raw/ -o clean/") && h.contains("Exit status"));
 }
+
+#[test]
+fn cosmetic_folds_are_opt_in_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "“It’s ﬁne,” she said of the ＡＢＣ plan.\n";
+    let f = write(dir.path(), "a.txt", text.as_bytes());
+    let plain = run(scour().args(["--repair-only", "--input", "text"]).arg(&f));
+    assert_eq!(stdout(&plain), text);
+    let folded = run(scour()
+        .args(["--repair-only", "--input", "text", "--straight-quotes", "--fold-ligatures", "--fold-width"])
+        .arg(&f));
+    assert_eq!(stdout(&folded), "\"It's fine,\" she said of the ABC plan.\n");
+    // Folding is repair: it cannot go with --no-repair.
+    let o = run(scour().args(["--no-repair", "--straight-quotes"]).arg(&f));
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -307,6 +307,7 @@ fn is_clean(text: &str, opts: &Options) -> bool {
         if f.special {
             match c {
                 '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' => return false,
+                '‘' | '’' | '‚' | '‛' | '“' | '”' | '„' | '‟' if opts.uncurl_quotes => return false,
                 '”' if opts.typography => {
                     let before = if last_end == i { Some(last_c) } else { (i > 0).then(|| bytes[i - 1] as char) };
                     let after = text[i + w..].chars().next();
@@ -314,7 +315,6 @@ fn is_clean(text: &str, opts: &Options) -> bool {
                         return false;
                     }
                 }
-                '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟' if opts.uncurl_quotes => return false,
                 '\u{fb00}'..='\u{fb06}' if opts.fix_ligatures => return false,
                 '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' if opts.fix_width => return false,
                 'Ã' if opts.mojibake && bytes.get(i + w) == Some(&b' ') => return false,

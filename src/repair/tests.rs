@@ -188,6 +188,9 @@ fn cosmetics_are_opt_in() {
     assert_eq!(fix(s), s);
     let all = Options { uncurl_quotes: true, fix_ligatures: true, fix_width: true, ..Options::default() };
     assert_eq!(repair(s, &[], &all).0, "\"Curly\" 'quotes', fine ligatures, ABC full width");
+    // A closing quote alone is a quote to straighten too.
+    let straight = Options { uncurl_quotes: true, ..Options::default() };
+    assert_eq!(repair("the quote ends here” and", &[], &straight).0, "the quote ends here\" and");
 }
 
 #[test]
@@ -439,6 +442,7 @@ mod reference {
             let w = c.len_utf8();
             match c {
                 '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' => return false,
+                '‘' | '’' | '‚' | '‛' | '“' | '”' | '„' | '‟' if opts.uncurl_quotes => return false,
                 '”' if opts.typography => {
                     let before =
                         last.filter(|l| l.1 == i).map(|l| l.0).or_else(|| (i > 0).then(|| bytes[i - 1] as char));
@@ -447,7 +451,6 @@ mod reference {
                         return false;
                     }
                 }
-                '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟' if opts.uncurl_quotes => return false,
                 '\u{fb00}'..='\u{fb06}' if opts.fix_ligatures => return false,
                 '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' if opts.fix_width => return false,
                 _ => {}
