@@ -318,6 +318,7 @@ fn is_clean(text: &str, opts: &Options) -> bool {
                 '\u{fb00}'..='\u{fb06}' if opts.fix_ligatures => return false,
                 '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' if opts.fix_width => return false,
                 'Ã' if opts.mojibake && bytes.get(i + w) == Some(&b' ') => return false,
+                'Â' if opts.mojibake && mojibake::lone_nbsp_lead(text, i) => return false,
                 _ => {}
             }
         }
@@ -361,7 +362,7 @@ struct FastFlags {
     /// Code pages in which it is a UTF-8 continuation byte.
     cont: u8,
     /// Look closer: C1 controls, BOM, U+FFFD, quotes, ligatures, full-width
-    /// forms, `Ã`.
+    /// forms, `Ã`, `Â`.
     special: bool,
     /// Can make text non-NFC ([`maybe_not_nfc`]).
     nfc: bool,
@@ -379,7 +380,7 @@ fn slow_flags(c: char) -> FastFlags {
     let (lead, cont) = codec::entry(c).map_or((0, 0), |e| (e.lead, e.cont));
     let special = matches!(c,
         '\u{80}'..='\u{9f}' | '\u{feff}' | '\u{fffd}' | '”' | '‘' | '’' | '‚' | '‛' | '“' | '„' | '‟'
-        | '\u{fb00}'..='\u{fb06}' | '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' | 'Ã');
+        | '\u{fb00}'..='\u{fb06}' | '\u{ff01}'..='\u{ff5e}' | '\u{3000}' | '\u{ff61}'..='\u{ffdc}' | 'Ã' | 'Â');
     let nfc = maybe_not_nfc(c)
         || unicode_normalization::char::canonical_combining_class(c) != 0
         || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes;

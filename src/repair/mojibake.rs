@@ -66,13 +66,47 @@ pub(crate) fn may_have_mojibake(text: &str) -> bool {
                 return true;
             }
         }
-        if c == 'Ã' && bytes.get(i + w) == Some(&b' ') {
+        if c == 'Ã' && bytes.get(i + w) == Some(&b' ') || c == 'Â' && lone_nbsp_lead(text, i) {
             return true;
         }
         last = Some((c, i + w));
         i += w;
     }
     false
+}
+
+/// Whether the `Â` at byte `i` of `text` is what is left of a no-break
+/// space's UTF-8 bytes read as Latin-1 once the no-break space itself was
+/// trimmed or turned into a space ("Ready to find out?Â"): after a mark or
+/// digit, before a space or the end. Real text has `Â` in upper-case words
+/// and as a letter named on its own, after a space.
+pub(crate) fn lone_nbsp_lead(text: &str, i: usize) -> bool {
+    let after = text[i + 'Â'.len_utf8()..].chars().next();
+    let before = text[..i].chars().next_back();
+    after.is_none_or(|c| c == ' ')
+        && before.is_some_and(|c| !c.is_alphabetic() && !c.is_whitespace() && !c.is_control())
+}
+
+/// Each lone `Â` ([`lone_nbsp_lead`]) and the space after it become the
+/// no-break space they were; at the end, where the no-break space was
+/// trimmed, the `Â` goes.
+fn drop_nbsp_leads(text: &str) -> Option<String> {
+    let hits: Vec<usize> = text.match_indices('Â').map(|(i, _)| i).filter(|&i| lone_nbsp_lead(text, i)).collect();
+    if hits.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for i in hits {
+        out.push_str(&text[from..i]);
+        from = i + 'Â'.len_utf8();
+        if text[from..].starts_with(' ') {
+            out.push('\u{a0}');
+            from += 1;
+        }
+    }
+    out.push_str(&text[from..]);
+    Some(out)
 }
 
 /// Repair the mojibake in `text`. `None` when nothing was changed.
@@ -88,7 +122,8 @@ pub(crate) fn fix(text: &str) -> Option<String> {
             None => break,
         }
     }
-    cur
+    // What the spans left: a lone `Â` has no span of its own to prove it.
+    drop_nbsp_leads(cur.as_deref().unwrap_or(text)).or(cur)
 }
 
 /// Whether [`fix_round`] could change anything: a C1 control (always
@@ -758,6 +793,18 @@ mod tests {
 
     fn f(s: &str) -> String {
         fix(s).unwrap_or_else(|| s.to_string())
+    }
+
+    #[test]
+    fn a_lone_a_circumflex_after_a_mark_is_a_lost_no_break_space() {
+        // The no-break space after it was trimmed at the block's end, or
+        // became a plain space.
+        assert_eq!(f("Ready to find out?Â"), "Ready to find out?");
+        assert_eq!(f("Price:Â 10 euros, 2Â kg."), "Price:\u{a0}10 euros, 2\u{a0}kg.");
+        // As a letter, it stays.
+        for s in ["the letter Â is rare", "L'ÂGE DE LA PIERRE", "ÂME", "Â", "it is spelt Â."] {
+            assert_eq!(f(s), s);
+        }
     }
 
     #[test]

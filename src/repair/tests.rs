@@ -461,7 +461,9 @@ mod reference {
                         return false;
                     }
                 }
-                if c == 'Ã' && bytes.get(i + w) == Some(&b' ') {
+                if c == 'Ã' && bytes.get(i + w) == Some(&b' ')
+                    || c == 'Â' && crate::repair::mojibake::lone_nbsp_lead(text, i)
+                {
                     return false;
                 }
             }
@@ -522,4 +524,13 @@ mod reference {
         }
         false
     }
+}
+
+#[test]
+fn a_lone_mojibake_lead_does_not_make_questions_damage() {
+    // "out?Â" once looked like a `?` inside a word, which made every `?` of
+    // the paragraph a lost letter.
+    let l = lexicon();
+    let s = "And the best part? Getting a quote is easy-peasy â\u{80}\u{93} free. Ready to find out?Â";
+    assert_eq!(fix_with(s, &l), "And the best part? Getting a quote is easy-peasy – free. Ready to find out?");
 }
