@@ -210,6 +210,8 @@ struct Frame {
     quote: bool,
     pre: bool,
     label: String,
+    /// Length of the block buffer when the element opened.
+    buf_at: usize,
 }
 
 struct Builder<'v> {
@@ -222,6 +224,11 @@ struct Builder<'v> {
     buf: String,
     buf_links: usize,
     pending_space: bool,
+    /// Where an inline element just closed: the buffer's length then, the
+    /// characters the element added, and whether another element has opened
+    /// since (text right after the close is not a seam). Kept until text
+    /// arrives.
+    seam: Option<(usize, usize, bool)>,
     brs: u8,
     skip_depth: usize,
     link_depth: usize,
@@ -250,6 +257,7 @@ impl<'v> Builder<'v> {
     fn flush(&mut self) {
         self.brs = 0;
         self.pending_space = false;
+        self.seam = None;
         if self.buf.is_empty() {
             self.buf_links = 0;
             return;
@@ -306,6 +314,17 @@ impl<'v> Builder<'v> {
         self.block_owner.push(owner);
     }
 
+    /// Two inline elements side by side with no space between
+    /// ("<span>HOKA</span><span>Clifton 10</span>", "<span>2026</span>
+    /// <span>1h 54m</span>") are laid out apart on the page, as words of
+    /// their own: a word of two characters or more on each side gets a
+    /// space. One-letter pieces (letters styled one by one) are left joined.
+    fn seam_wants_space(&self, s: &str) -> bool {
+        let alnum = |c: &char| c.is_alphanumeric();
+        let before = self.buf.chars().next_back().is_some_and(|c| alnum(&c));
+        before && s.chars().take_while(alnum).nth(1).is_some()
+    }
+
     fn push_text(&mut self, s: &str) {
         let pre = self.stack.iter().rev().take(8).any(|f| f.pre);
         if self.brs >= 2 {
@@ -315,14 +334,21 @@ impl<'v> Builder<'v> {
         }
         self.brs = 0;
         let mut added = 0usize;
+        let seam = self.seam.take();
         if pre {
             self.buf.push_str(s);
             added = s.chars().count();
         } else {
-            for c in s.chars() {
+            for (i, c) in s.char_indices() {
                 if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
                     self.pending_space = true;
                     continue;
+                }
+                if i == 0
+                    && seam.is_some_and(|(at, n, opened)| opened && at == self.buf.len() && n >= 2)
+                    && self.seam_wants_space(s)
+                {
+                    self.pending_space = true;
                 }
                 if self.pending_space && !self.buf.is_empty() && !self.buf.ends_with([' ', '\t']) {
                     self.buf.push(' ');
@@ -438,6 +464,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         buf: String::new(),
         buf_links: 0,
         pending_space: false,
+        seam: None,
         brs: 0,
         skip_depth: 0,
         link_depth: 0,
@@ -468,6 +495,9 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     }
                 }
                 Node::Element(el) => {
+                    if let Some(s) = b.seam.as_mut() {
+                        s.2 = true;
+                    }
                     let tag: &str = &el.name.local;
                     let ord = b.elems.len() as u32;
                     let (parent_ord, parent_main, parent_chrome, parent_attr, parent_src) = match b.stack.last() {
@@ -641,6 +671,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                         quote: tag == "blockquote",
                         pre: tag == "pre",
                         label,
+                        buf_at: b.buf.len(),
                     });
                 }
                 _ => {}
@@ -650,7 +681,11 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     continue;
                 }
                 let Some(f) = b.stack.last() else { continue };
-                let (ord, block, skip, link, hides) = (f.ord, f.block, f.skip, f.link, f.hides);
+                let (ord, block, skip, link, hides, buf_at) = (f.ord, f.block, f.skip, f.link, f.hides, f.buf_at);
+                if !block && b.skip_depth == 0 {
+                    let added = b.buf.get(buf_at..).map_or(0, |t| t.chars().count());
+                    b.seam = Some((b.buf.len(), added, false));
+                }
                 if hides {
                     b.hidden_depth -= 1;
                 }
@@ -916,6 +951,19 @@ mod tests {
             false,
         );
         assert_eq!(texts(&p), ["yes", "end"]);
+    }
+
+    #[test]
+    fn inline_elements_side_by_side_are_words_apart() {
+        let p = segment(
+            "<div><span>HOKA</span><span>Clifton 10</span></div>\
+             <div><span>2026</span><!-- x --><span>1h 54m</span><span>R</span></div>\
+             <p><a href=/a>Home</a><a href=/b>About</a></p>\
+             <p><span>H</span><span>e</span><span>llo</span> <b>Java</b>Script, <i>so</i>.</p>",
+            false,
+        );
+        // One-letter pieces, and text right after an element, stay joined.
+        assert_eq!(texts(&p), ["HOKA Clifton 10", "2026 1h 54mR", "Home About", "Hello JavaScript, so."]);
     }
 
     #[test]
