@@ -205,6 +205,8 @@ struct Frame {
     hint: Option<String>,
     /// This element starts a hidden subtree.
     hides: bool,
+    /// … inside visible main content.
+    hides_in_main: bool,
     chrome: bool,
     main: bool,
     quote: bool,
@@ -241,6 +243,12 @@ struct Builder<'v> {
     lang: Option<String>,
     hidden_depth: usize,
     hidden_chars: usize,
+    /// Visible and hidden text inside `<main>`, `<article>` or
+    /// `role=main`.
+    main_visible_chars: usize,
+    main_hidden_chars: usize,
+    /// Open hidden elements that sit inside visible main content.
+    hidden_in_main: usize,
     visible_chars: usize,
     /// Raw markup of `<noscript>` elements (html5ever keeps it as text).
     noscript: String,
@@ -414,7 +422,10 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     // Pages that ship their content hidden and reveal it with script (React
     // streaming boundaries, "loading" shells) would come out empty: when
     // the hidden text dwarfs the visible text, read it as visible.
-    if b.hidden_chars > 1000 && b.visible_chars * 4 < b.hidden_chars {
+    // The same inside the page's marked main content: a shop's product
+    // hidden behind a script gate while its header and footer show.
+    let dwarfs = |hidden: usize, visible: usize| hidden > 1000 && visible * 4 < hidden;
+    if dwarfs(b.hidden_chars, b.visible_chars) || dwarfs(b.main_hidden_chars, b.main_visible_chars) {
         b = walk(&doc, explain, true);
     }
     // Pages that serve their content to crawlers in <noscript> (forum
@@ -477,6 +488,9 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         lang: None,
         hidden_depth: 0,
         hidden_chars: 0,
+        main_visible_chars: 0,
+        main_hidden_chars: 0,
+        hidden_in_main: 0,
         visible_chars: 0,
         noscript: String::new(),
     };
@@ -489,9 +503,15 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                         b.title.push_str(t);
                     } else if b.skip_depth == 0 {
                         b.visible_chars += t.len();
+                        if b.stack.last().is_some_and(|f| f.main) {
+                            b.main_visible_chars += t.trim().len();
+                        }
                         b.push_text(t);
                     } else if b.hidden_depth > 0 {
                         b.hidden_chars += t.len();
+                        if b.hidden_in_main > 0 {
+                            b.main_hidden_chars += t.trim().len();
+                        }
                     }
                 }
                 Node::Element(el) => {
@@ -562,6 +582,9 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     let hides = hidden && !show_hidden && !skip;
                     if hides {
                         b.hidden_depth += 1;
+                        if parent_main {
+                            b.hidden_in_main += 1;
+                        }
                         skip = true;
                     }
                     // Class/id evidence. html/body classes describe the page
@@ -672,6 +695,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                         pre: tag == "pre",
                         label,
                         buf_at: b.buf.len(),
+                        hides_in_main: hides && parent_main,
                     });
                 }
                 _ => {}
@@ -682,12 +706,16 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                 }
                 let Some(f) = b.stack.last() else { continue };
                 let (ord, block, skip, link, hides, buf_at) = (f.ord, f.block, f.skip, f.link, f.hides, f.buf_at);
+                let hides_in_main = f.hides_in_main;
                 if !block && b.skip_depth == 0 {
                     let added = b.buf.get(buf_at..).map_or(0, |t| t.chars().count());
                     b.seam = Some((b.buf.len(), added, false));
                 }
                 if hides {
                     b.hidden_depth -= 1;
+                    if hides_in_main {
+                        b.hidden_in_main -= 1;
+                    }
                 }
                 if b.in_title && b.elems[ord as usize].tag == "title" {
                     b.in_title = false;
@@ -964,6 +992,26 @@ mod tests {
         );
         // One-letter pieces, and text right after an element, stay joined.
         assert_eq!(texts(&p), ["HOKA Clifton 10", "2026 1h 54mR", "Home About", "Hello JavaScript, so."]);
+    }
+
+    #[test]
+    fn main_content_hidden_behind_a_script_gate_is_read() {
+        let desc = "Meet the bold dark roast that has your back all day long. ".repeat(30);
+        let nav = "Coffee Merch Subscriptions Gift cards Wholesale Contact ".repeat(40);
+        let gated = format!(
+            "<body><header><p>{nav}</p></header><main><div style=\"display:none\"><h1>Dark Roast</h1><p>{desc}</p></div>\
+             <p>Access denied</p></main><footer><p>{nav}</p></footer></body>"
+        );
+        let p = segment(&gated, false);
+        assert!(texts(&p).iter().any(|t| t.starts_with("Meet the bold")), "{:?}", texts(&p));
+        // Hidden metadata that is itself an <article>, outside a visible
+        // main, stays hidden.
+        let meta = format!(
+            "<body><div style=\"display:none\"><article><p>{desc}</p></article></div><p>{nav}</p>\
+             <main><p>The visible story.</p></main></body>"
+        );
+        let p = segment(&meta, false);
+        assert!(!texts(&p).iter().any(|t| t.starts_with("Meet the bold")), "{:?}", texts(&p));
     }
 
     #[test]
