@@ -208,6 +208,9 @@ pub struct Vocab {
     regex_max_words: usize,
     attrs: Vec<(String, i32, bool)>,
     attr_exact: HashMap<String, i32>,
+    /// Tokens of folded panels (`rules/folds/`), with whether each is a
+    /// prefix.
+    folds: Vec<(String, bool)>,
     stopwords: HashMap<&'static str, Vec<&'static str>>,
     /// Union of all stopword lists, each word mapped to the languages using it.
     stop_index: HashMap<&'static str, u64>,
@@ -308,6 +311,7 @@ impl Vocab {
         let mut regex_at: Vec<String> = Vec::new();
         let mut attrs = Vec::new();
         let mut attr_exact = HashMap::default();
+        let mut folds: Vec<(String, bool)> = Vec::new();
         let mut stopwords: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
         for &(path, body) in files {
             let parts: Vec<&'static str> = path.split('/').collect();
@@ -388,6 +392,21 @@ impl Vocab {
                         }
                     }
                 }
+                ["folds", _] => {
+                    for raw in body.lines() {
+                        let line = raw.split('#').next().unwrap_or("").trim();
+                        if line.is_empty() {
+                            continue;
+                        }
+                        let (tok, prefix) = match line.strip_suffix('*') {
+                            Some(t) => (t, true),
+                            None => (line, false),
+                        };
+                        let tok: String =
+                            tok.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect();
+                        folds.push((tok, prefix));
+                    }
+                }
                 ["stopwords", lang] => {
                     let lang = lang.trim_end_matches(".txt");
                     let list = stopwords.entry(lang).or_default();
@@ -448,6 +467,7 @@ impl Vocab {
             regex_max_words,
             attrs,
             attr_exact,
+            folds,
             stopwords,
             stop_index,
             stop_max_len,
@@ -541,6 +561,16 @@ impl Vocab {
         });
         found.dedup_by(|a, b| a.1.kind == b.1.kind);
         found.into_iter().map(|(_, h)| h).collect()
+    }
+
+    /// Whether a class or id value marks a panel the page folds away until
+    /// a click (`rules/folds/`): hidden, it is still the page's text.
+    pub fn folds_away(&self, value: &str) -> bool {
+        let mut hit = false;
+        for_each_token(value, |tok, _| {
+            hit |= self.folds.iter().any(|(f, prefix)| if *prefix { tok.starts_with(f.as_str()) } else { tok == f });
+        });
+        hit
     }
 
     /// Weight of one class or id value (`"post-comments widget"`): the sum

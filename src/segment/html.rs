@@ -579,6 +579,16 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     if block && b.skip_depth == 0 {
                         b.flush();
                     }
+                    // A folded panel (accordion, tab, collapsible section)
+                    // is text the page shows on a click, except in
+                    // navigation, where menus fold too.
+                    if hidden
+                        && !parent_chrome
+                        && (role.eq_ignore_ascii_case("tabpanel")
+                            || [class_v, id_v].iter().any(|v| !v.is_empty() && vocab.folds_away(v)))
+                    {
+                        hidden = false;
+                    }
                     let hides = hidden && !show_hidden && !skip;
                     if hides {
                         b.hidden_depth += 1;
@@ -1012,6 +1022,19 @@ mod tests {
         );
         let p = segment(&meta, false);
         assert!(!texts(&p).iter().any(|t| t.starts_with("Meet the bold")), "{:?}", texts(&p));
+    }
+
+    #[test]
+    fn folded_panels_are_text_but_folded_menus_are_not() {
+        let p = segment(
+            "<body><nav><div class=\"navbar-collapse\" style=\"display:none\"><p>Menu item</p></div></nav>\
+             <main><p>Intro.</p><div class=\"chakra-collapse\" style=\"display:none\"><p>Height: 39 cm</p></div>\
+             <div role=\"tabpanel\" hidden><p>Care: wash cold.</p></div>\
+             <div id=\"faqAccordionItem\" aria-hidden=\"true\"><p>Yes, it ships free.</p></div>\
+             <div class=\"modal\" style=\"display:none\"><p>Sign up now</p></div></main></body>",
+            false,
+        );
+        assert_eq!(texts(&p), ["Intro.", "Height: 39 cm", "Care: wash cold.", "Yes, it ships free."]);
     }
 
     #[test]
