@@ -2309,10 +2309,12 @@ fn case_for(chars: &[char], cs: usize, ce: usize, r: &Run, pieces: &[Piece], p: 
         // Before a capitalised word, in a language that capitalises only
         // names and titles: part of the name ("Ada ?lvarez Conde", "de
         // ?ltimas Noticias"). A one-letter word there is a preposition ("à
-        // Lyon", "è"), not an initial.
+        // Lyon", "è"), not an initial. Punctuation after the word ends
+        // the name ("Para ?l, Cuba" is "él").
         if model.lang.is_some_and(|l| !langid::capitalises_nouns(l))
             && next_word_upper(chars, ce)
             && word.chars().count() > 1
+            && chars[ce - 1].is_alpha()
         {
             return up(c);
         }
@@ -2674,6 +2676,11 @@ mod tests {
         let r = restore("Ayer el jefe de los trabajadores, Ada ?lvarez Conde, dijo que el pueblo y las ciudades del sur no est?n bien.", &[&l])
             .unwrap_or_default();
         assert!(r.contains("Ada Álvarez Conde"), "{r}");
+        // A comma ends the name: "él" before ", Cuba" is a pronoun.
+        let l = lex(&["Él dijo que él y ella van. Él sabe. Para él y para ella, la ciudad del norte es así."; 3]);
+        let r = restore("Para ?l, Cuba cuenta con enormes potencialidades y el pueblo no est? mal.", &[&l])
+            .unwrap_or_default();
+        assert!(r.starts_with("Para él, Cuba"), "{r}");
         let r =
             restore("Die Stadt und der Fluss sind gro? und die ?berfahrt Berlin ist sch?n.", &[]).unwrap_or_default();
         assert!(!r.contains("Überfahrt"), "{r}");
