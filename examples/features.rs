@@ -49,9 +49,12 @@ fn main() {
             let a = scour::classify::analyze(&page, lang);
             let rows = scour::features::vectors(&page, lang, &a);
             let id = p.file_name()?.to_string_lossy().split('.').next()?.to_string();
-            let scores = match scour::model::Model::get(d.format == scour::Format::Html) {
-                Some(m) if score => m.score(&rows),
-                _ => vec![f32::NAN; rows.len()],
+            // Only the parity check asks for the embedded model: the features
+            // alone must dump even when it was trained on other features.
+            let model = if score { scour::model::Model::get(d.format == scour::Format::Html) } else { None };
+            let scores = match model {
+                Some(m) => m.score(&rows),
+                None => vec![f32::NAN; rows.len()],
             };
             let blocks: Vec<serde_json::Value> = page
                 .blocks

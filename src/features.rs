@@ -54,6 +54,7 @@ pub fn names() -> Vec<String> {
         "punct",
         "digits",
         "upper",
+        "code",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -98,7 +99,7 @@ pub fn names() -> Vec<String> {
         v.extend(FAR.iter().map(|n| format!("{side}_{n}")));
     }
     v.extend(
-        ["win_log_chars", "win_stop", "win_rule_keep", "win_hard", "short_run", "main_pos"]
+        ["win_log_chars", "win_stop", "win_rule_keep", "win_hard", "win_code", "short_run", "main_pos"]
             .iter()
             .map(|s| s.to_string()),
     );
@@ -113,6 +114,31 @@ fn layout() -> (usize, usize) {
         let names = names();
         (names.len(), names.iter().position(|s| s == "prev_log_chars").unwrap_or(0))
     })
+}
+
+/// How much `text` reads like program code rather than prose, 0 to 1: the
+/// share of its characters that are code syntax (brackets, `=`, `;`, `<>`,
+/// `$`, `_`, backslashes, `#`, `|`) and whether it ends like a statement or
+/// opens a block. Prose has almost none of them; a line of code is full of
+/// them. For flat text, where no `<pre>` says so.
+pub(crate) fn code_share(text: &str) -> f32 {
+    let mut syntax = 0usize;
+    let mut all = 0usize;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        all += 1;
+        if matches!(c, '{' | '}' | '[' | ']' | '(' | ')' | '=' | ';' | '<' | '>' | '$' | '_' | '\\' | '#' | '|' | '`') {
+            syntax += 1;
+        }
+    }
+    if all == 0 {
+        return 0.0;
+    }
+    let t = text.trim_end();
+    let shape = f32::from(t.ends_with([';', '{', '}', ')', ']', ',']) && !t.ends_with(".)"));
+    (syntax as f32 / all as f32 * 4.0).min(1.0) * 0.7 + shape * 0.3
 }
 
 fn ln(x: usize) -> f32 {
@@ -142,6 +168,7 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
     let ld_body: Option<String> = page.ld_body.as_ref().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "));
     // Per-block values that the block's neighbours read too, computed once.
     let lnc: Vec<f32> = a.feats.iter().map(|f| ln(f.chars)).collect();
+    let code: Vec<f32> = blocks.iter().map(|b| code_share(&b.text)).collect();
     // Distance to the nearest block of the main region (n when none).
     let mut main_near = vec![n; n];
     let mut last = None;
@@ -219,6 +246,7 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
             punct as f32 / nc,
             digits as f32 / nc,
             if letters > 0 { upper as f32 / letters as f32 } else { 0.0 },
+            code[i],
         ]);
         r.extend(HIT_KINDS.iter().map(|k| f32::from(f.hit == Some(*k))));
         let main_dist = if a.in_main[i] || main_idx.is_empty() { 0.0 } else { main_near[i] as f32 / n as f32 };
@@ -287,6 +315,8 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
         r.push((lo..hi).map(|j| a.feats[j].stop).sum::<f32>() / w);
         r.push((lo..hi).filter(|&j| a.decisions[j].keep).count() as f32 / w);
         r.push((lo..hi).filter(|&j| a.feats[j].hard.is_some()).count() as f32 / w);
+        // Code around: a documentation page's examples between its prose.
+        r.push((lo..hi).map(|j| code[j]).sum::<f32>() / w);
         // Length of the run of short blocks this one is part of (menus, tag lists).
         r.push(ln(runs[i]));
         // Where in the main region the block sits (0 first … 1 last; -1 outside).
@@ -308,6 +338,25 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_reads_as_code_and_prose_as_prose() {
+        for code in [
+            "const name = request.query.get('name') || (await request.text());",
+            "shirt_size = models.CharField(max_length=1, choices=SHIRT_SIZES)",
+            "} catch (error) {",
+            "<h1>Welcome to my app</h1>",
+        ] {
+            assert!(code_share(code) >= 0.4, "{code}: {}", code_share(code));
+        }
+        for prose in [
+            "Packages often have optional dependencies which are packages that provide additional features.",
+            "The only decision you have to make (and it is yours) is whether the parent models are models.",
+            "Il a dit : « non » — et puis il est parti.",
+        ] {
+            assert!(code_share(prose) < 0.25, "{prose}: {}", code_share(prose));
+        }
+    }
 
     #[test]
     fn every_row_has_every_feature() {
