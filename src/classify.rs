@@ -313,12 +313,11 @@ pub fn classify(page: &Page, lang: Lang, rules_only: bool) -> Vec<Decision> {
     };
     let rows = crate::features::vectors(page, lang, &a);
     let mut out = a.decisions;
-    for (d, x) in out.iter_mut().zip(&rows) {
-        // Final verdicts are not the model's to give: not even scored.
-        if d.reason.is_final() {
-            continue;
-        }
-        let s = model.score_one(x);
+    // Final verdicts are not the model's to give: not even scored.
+    let asked: Vec<usize> = (0..out.len()).filter(|&i| !out[i].reason.is_final()).collect();
+    let scores = model.score_many(&asked.iter().map(|&i| rows[i].as_slice()).collect::<Vec<_>>());
+    for (&i, s) in asked.iter().zip(scores) {
+        let d = &mut out[i];
         d.score = Some(s);
         let keep = s >= model.threshold;
         if keep != d.keep {
