@@ -46,6 +46,12 @@ fn is_skipped(tag: &str) -> bool {
     )
 }
 
+/// Characters of scripts written without spaces between words (CJK
+/// ideographs, kana).
+fn unspaced(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
+}
+
 /// Elements that start and end a block.
 fn is_block(tag: &str) -> bool {
     matches!(
@@ -327,10 +333,11 @@ impl<'v> Builder<'v> {
     /// <span>1h 54m</span>") are laid out apart on the page, as words of
     /// their own: a word of two characters or more on each side gets a
     /// space. One-letter pieces (letters styled one by one) are left joined.
+    /// Chinese and Japanese are written without spaces, so they get none.
     fn seam_wants_space(&self, s: &str) -> bool {
-        let alnum = |c: &char| c.is_alphanumeric();
-        let before = self.buf.chars().next_back().is_some_and(|c| alnum(&c));
-        before && s.chars().take_while(alnum).nth(1).is_some()
+        let word = |c: &char| c.is_alphanumeric() && !unspaced(*c);
+        let before = self.buf.chars().next_back().is_some_and(|c| word(&c));
+        before && s.chars().take_while(word).nth(1).is_some()
     }
 
     fn push_text(&mut self, s: &str) {
@@ -1002,6 +1009,9 @@ mod tests {
         );
         // One-letter pieces, and text right after an element, stay joined.
         assert_eq!(texts(&p), ["HOKA Clifton 10", "2026 1h 54mR", "Home About", "Hello JavaScript, so."]);
+        // Chinese and Japanese have no spaces to restore.
+        let p = segment("<p><span>中国</span><a href=/b>北京</a>是首都。</p>", false);
+        assert_eq!(texts(&p), ["中国北京是首都。"]);
     }
 
     #[test]
