@@ -1291,7 +1291,9 @@ fn closes_open_quote(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
         (None, Some(_)) => '«',
         _ => return false,
     };
-    r.len() == closer.len_utf8()
+    // Closed later on, the quote did not lose its closer here ("»Wirklich??«").
+    let closed_later = chars[r.end..].iter().any(|&c| c == closer || closer == '”' && c == '“');
+    r.len() == closer.len_utf8() && !closed_later
 }
 
 /// Whether a space and then a lower-case letter follow position `i`.
@@ -2622,6 +2624,8 @@ mod tests {
         // bytes, is no evidence.
         assert_eq!(restore("“It was a song.” Really???", &[&l]), None);
         assert_eq!(restore("“It was a song, really??", &[&l]), None);
+        // Nor is one whose closer comes later.
+        assert_eq!(restore("»Wirklich??« fragte er, und sie sagte »ja??« dazu.", &[&l_de]), None);
     }
 
     #[test]
