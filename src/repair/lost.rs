@@ -296,11 +296,11 @@ const LOWER_AFTER_QUESTION: f32 = -4.0;
 /// write words with one (English and French have one in 1–3 % of their
 /// tokens; Spanish and Polish next to none).
 const MIN_APOSTROPHE_SHARE: f32 = 0.001;
-/// Letters of the ending [`Model::noun_ending`] compares, the words it
-/// needs sharing it, and their share spelled with a capital.
 /// A lone run after a no-break space, read as a word (ln odds): words
 /// follow plain spaces.
 const NBSP_BEFORE_WORD: f32 = -3.0;
+/// Letters of the ending [`Model::noun_ending`] compares, the words it
+/// needs sharing it, and their share spelled with a capital.
 const NOUN_ENDING: usize = 4;
 const NOUN_MIN_WORDS: usize = 5;
 const NOUN_SHARE: f32 = 0.75;
@@ -1272,20 +1272,9 @@ fn closes_open_quote(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
     if !at_close || side(next(chars, ce, r.end)) == Side::Letter {
         return false;
     }
-    let (mut double, mut guillemet) = (None, None);
-    for &c in &chars[..r.start] {
-        match c {
-            '„' => double = Some(c),
-            '“' if double == Some('„') => double = None,
-            '“' => double = Some(c),
-            '”' => double = None,
-            '«' if guillemet == Some('»') => guillemet = None,
-            '»' if guillemet == Some('«') => guillemet = None,
-            '«' | '»' => guillemet = Some(c),
-            _ => {}
-        }
-    }
-    let closer = match (double, guillemet) {
+    let mut open = QuoteState::default();
+    intact_quotes(&chars[..r.start], &mut open);
+    let closer = match (open.double, open.guillemet) {
         (Some(_), None) => '”',
         (None, Some('«')) => '»',
         (None, Some(_)) => '«',
