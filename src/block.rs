@@ -155,6 +155,50 @@ impl Block {
     }
 }
 
+/// What kind of page the page declares itself to be, in schema.org
+/// markup (JSON-LD `@type`, microdata `itemtype`) or Open Graph `og:type`.
+/// Which text is the page's own depends on it: an article's body is its
+/// paragraphs, a product's is a short description among price, options and
+/// shipping notes, a list page's is the items' names. Only the standard
+/// vocabularies are read, never a site's own names; flat text declares
+/// nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Declared {
+    /// An article, news story or blog post.
+    pub article: bool,
+    /// A product (or a group of variants of one).
+    pub product: bool,
+    /// A list of items: a collection, category or search results page.
+    pub list: bool,
+    /// A discussion: a question with answers, a forum thread, a post.
+    pub discussion: bool,
+}
+
+impl Declared {
+    /// Note one declared type name (`NewsArticle`, `product.group`,
+    /// `https://schema.org/Product`), in any case.
+    pub fn note(&mut self, name: &str) {
+        let name = name.rsplit('/').next().unwrap_or(name).trim().to_ascii_lowercase();
+        match name.as_str() {
+            "article"
+            | "newsarticle"
+            | "blogposting"
+            | "reportagenewsarticle"
+            | "analysisnewsarticle"
+            | "opinionnewsarticle"
+            | "backgroundnewsarticle"
+            | "reviewnewsarticle"
+            | "techarticle"
+            | "scholarlyarticle"
+            | "liveblogposting" => self.article = true,
+            "product" | "productgroup" | "productmodel" | "individualproduct" | "product.item" => self.product = true,
+            "itemlist" | "collectionpage" | "searchresultspage" | "offercatalog" | "product.group" => self.list = true,
+            "qapage" | "question" | "discussionforumposting" | "socialmediaposting" => self.discussion = true,
+            _ => {}
+        }
+    }
+}
+
 /// A segmented document: its blocks and what the page says about itself.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Page {
@@ -174,4 +218,6 @@ pub struct Page {
     pub ld_body: Option<String>,
     /// Language declared by the page (`<html lang>`), lower-case primary tag.
     pub lang: Option<String>,
+    /// The page's declared type (HTML only).
+    pub declared: Declared,
 }

@@ -88,6 +88,10 @@ pub fn names() -> Vec<String> {
             "gap_before",
             "group_share",
             "ld_json",
+            "page_article",
+            "page_product",
+            "page_list",
+            "page_discussion",
         ]
         .iter()
         .map(|s| s.to_string()),
@@ -282,6 +286,10 @@ pub fn vectors(page: &Page, lang: Lang, a: &Analysis) -> Vec<Vec<f32>> {
             f32::from(b.gap_before),
             group_chars[&b.group] as f32 / total_chars as f32,
             in_ld,
+            f32::from(page.declared.article),
+            f32::from(page.declared.product),
+            f32::from(page.declared.list),
+            f32::from(page.declared.discussion),
         ]);
         for j in [i.checked_sub(1), (i + 1 < n).then_some(i + 1)] {
             match j {

@@ -10,7 +10,7 @@
 //! the main-content region.
 
 use crate::ablate::{self, Source};
-use crate::block::{Block, DomStats, Kind, Page};
+use crate::block::{Block, Declared, DomStats, Kind, Page};
 use crate::segment::prefilter::prefilter;
 use crate::vocab::Vocab;
 use ego_tree::iter::Edge;
@@ -247,6 +247,8 @@ struct Builder<'v> {
     descriptions: Vec<String>,
     ld_json: Vec<String>,
     lang: Option<String>,
+    /// Types declared by `og:type` and microdata `itemtype`.
+    declared: Declared,
     hidden_depth: usize,
     hidden_chars: usize,
     /// Visible and hidden text inside `<main>`, `<article>` or
@@ -442,6 +444,7 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
         let inner = format!("<html><body>{}</body></html>", b.noscript);
         let mut page = segment_once(&inner, explain, false);
         if page.blocks.iter().map(|x| x.text.len()).sum::<usize>() > visible {
+            page.declared = declared(&b, &filtered.ld_json);
             page.titles = b.titles;
             page.descriptions = b.descriptions;
             page.lang = b.lang.or(page.lang);
@@ -453,7 +456,9 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     } else {
         filtered.ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())).find_map(ld_article_body)
     };
-    let mut page = Page { blocks: b.blocks, titles: b.titles, descriptions: b.descriptions, ld_body, lang: b.lang };
+    let declared = declared(&b, &filtered.ld_json);
+    let mut page =
+        Page { blocks: b.blocks, titles: b.titles, descriptions: b.descriptions, ld_body, lang: b.lang, declared };
     mark_main(&mut page, &mut b.elems, &b.block_owner);
     page
 }
@@ -492,6 +497,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         titles: Vec::new(),
         descriptions: Vec::new(),
         ld_json: Vec::new(),
+        declared: Declared::default(),
         lang: None,
         hidden_depth: 0,
         hidden_chars: 0,
@@ -541,6 +547,12 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                             "id" => id_v = value,
                             "role" => role = value,
                             "itemprop" => itemprop = value,
+                            "itemtype" => value.split_ascii_whitespace().for_each(|t| b.declared.note(t)),
+                            "property" if tag == "meta" && value == "og:type" => {
+                                if let Some(t) = el.attr("content") {
+                                    b.declared.note(t);
+                                }
+                            }
                             "hidden" => hidden = true,
                             "aria-hidden" if value.eq_ignore_ascii_case("true") => hidden = true,
                             "style" if hidden_style(value) => hidden = true,
@@ -765,6 +777,39 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
     }
     b.flush();
     b
+}
+
+/// The page's declared type: `og:type` and `itemtype` seen by the walk,
+/// and every `@type` of its JSON-LD scripts.
+fn declared(b: &Builder, ld_json: &[&str]) -> Declared {
+    let mut d = b.declared;
+    if ablate::off(Source::LdJson) {
+        return d;
+    }
+    for json in ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(json.trim()) else { continue };
+        let mut stack = vec![&v];
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::Object(m) => {
+                    for (k, x) in m {
+                        match (k.as_str(), x) {
+                            ("@type", serde_json::Value::String(t)) => d.note(t),
+                            ("@type", serde_json::Value::Array(a)) => {
+                                a.iter().filter_map(|t| t.as_str()).for_each(|t| d.note(t))
+                            }
+                            // The page's own entity, not what it mentions.
+                            ("@graph" | "mainEntity" | "mainEntityOfPage", _) => stack.push(x),
+                            _ => {}
+                        }
+                    }
+                }
+                serde_json::Value::Array(a) => stack.extend(a.iter()),
+                _ => {}
+            }
+        }
+    }
+    d
 }
 
 /// Find the longest `articleBody` (or `text` of a posting) in a JSON-LD
@@ -1093,6 +1138,22 @@ mod tests {
         assert_eq!(p.titles, ["The Title | Site", "The Title"]);
         assert_eq!(p.lang.as_deref(), Some("fr"));
         assert!(p.ld_body.unwrap().starts_with("word word"));
+    }
+
+    #[test]
+    fn declared_page_type_is_read() {
+        let d = |html: &str| segment(html, false).declared;
+        let ld = |json: &str| d(&format!("<script type=\"application/ld+json\">{json}</script><p>x</p>"));
+        assert!(ld(r#"{"@graph":[{"@type":"BreadcrumbList"},{"@type":["WebPage","NewsArticle"]}]}"#).article);
+        assert!(ld(r#"[{"@type":"Product","name":"Tee"}]"#).product);
+        assert!(ld(r#"{"@type":"WebPage","mainEntity":{"@type":"QAPage"}}"#).discussion);
+        // What the page mentions is not what it is.
+        assert!(!ld(r#"{"@type":"NewsArticle","about":{"@type":"Product"}}"#).product);
+        assert_eq!(ld(r#"{"@type":"BreadcrumbList"}"#), Declared::default());
+        assert!(d("<head><meta property=\"og:type\" content=\"product.group\"></head><p>x</p>").list);
+        assert!(d("<head><meta property=\"og:type\" content=\"Article\"></head><p>x</p>").article);
+        assert!(d("<div itemscope itemtype=\"https://schema.org/Product\"><p>x</p></div>").product);
+        assert_eq!(d("<p>x</p>"), Declared::default());
     }
 
     #[test]
