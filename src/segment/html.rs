@@ -444,19 +444,14 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
         let inner = format!("<html><body>{}</body></html>", b.noscript);
         let mut page = segment_once(&inner, explain, false);
         if page.blocks.iter().map(|x| x.text.len()).sum::<usize>() > visible {
-            page.declared = declared(&b, &filtered.ld_json);
+            page.declared = ld_facts(&b, &filtered.ld_json).1;
             page.titles = b.titles;
             page.descriptions = b.descriptions;
             page.lang = b.lang.or(page.lang);
             return page;
         }
     }
-    let ld_body = if ablate::off(Source::LdJson) {
-        None
-    } else {
-        filtered.ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())).find_map(ld_article_body)
-    };
-    let declared = declared(&b, &filtered.ld_json);
+    let (ld_body, declared) = ld_facts(&b, &filtered.ld_json);
     let mut page =
         Page { blocks: b.blocks, titles: b.titles, descriptions: b.descriptions, ld_body, lang: b.lang, declared };
     mark_main(&mut page, &mut b.elems, &b.block_owner);
@@ -779,45 +774,56 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
     b
 }
 
-/// The page's declared type: `og:type` and `itemtype` seen by the walk,
-/// and every `@type` of its JSON-LD scripts.
-fn declared(b: &Builder, ld_json: &[&str]) -> Declared {
-    let mut d = b.declared;
+/// What the page's JSON-LD scripts (cut by the prefilter or met by the
+/// walk) say, each parsed once: the first `articleBody` of 30 words or more,
+/// and the declared type, joined to the `og:type` and `itemtype` the walk
+/// saw.
+fn ld_facts(b: &Builder, ld_json: &[&str]) -> (Option<String>, Declared) {
+    let mut declared = b.declared;
     if ablate::off(Source::LdJson) {
-        return d;
+        return (None, declared);
     }
+    let mut body = None;
     for json in ld_json.iter().copied().chain(b.ld_json.iter().map(|s| s.as_str())) {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(json.trim()) else { continue };
-        let mut stack = vec![&v];
-        while let Some(v) = stack.pop() {
-            match v {
-                serde_json::Value::Object(m) => {
-                    for (k, x) in m {
-                        match (k.as_str(), x) {
-                            ("@type", serde_json::Value::String(t)) => d.note(t),
-                            ("@type", serde_json::Value::Array(a)) => {
-                                a.iter().filter_map(|t| t.as_str()).for_each(|t| d.note(t))
-                            }
-                            // The page's own entity, not what it mentions.
-                            ("@graph" | "mainEntity" | "mainEntityOfPage", _) => stack.push(x),
-                            _ => {}
-                        }
-                    }
-                }
-                serde_json::Value::Array(a) => stack.extend(a.iter()),
-                _ => {}
-            }
+        ld_types(&v, &mut declared);
+        if body.is_none() {
+            body = ld_article_body(&v);
         }
     }
-    d
+    (body, declared)
 }
 
-/// Find the longest `articleBody` (or `text` of a posting) in a JSON-LD
-/// script, looking through `@graph` arrays and nested objects.
-fn ld_article_body(json: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(json.trim()).ok()?;
+/// Note every `@type` of the page's own entities: top-level objects,
+/// `@graph` members and `mainEntity`, not the things they mention (an
+/// article `about` a product is not a product page).
+fn ld_types(v: &serde_json::Value, d: &mut Declared) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x) {
+                        ("@type", serde_json::Value::String(t)) => d.note(t),
+                        ("@type", serde_json::Value::Array(a)) => {
+                            a.iter().filter_map(|t| t.as_str()).for_each(|t| d.note(t))
+                        }
+                        ("@graph" | "mainEntity" | "mainEntityOfPage", _) => stack.push(x),
+                        _ => {}
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+}
+
+/// Find the longest `articleBody` in one JSON-LD script, looking through
+/// `@graph` arrays and nested objects.
+fn ld_article_body(v: &serde_json::Value) -> Option<String> {
     let mut best: Option<String> = None;
-    let mut stack = vec![&v];
+    let mut stack = vec![v];
     while let Some(v) = stack.pop() {
         match v {
             serde_json::Value::Object(m) => {
