@@ -62,7 +62,7 @@ impl Rule {
 /// between words, so next to one of them there is always a word boundary (in
 /// "記事の無断転載を禁じます" the phrase 無断転載を禁じます follows の
 /// directly; in "京icp备" the phrase icp备 follows 京).
-fn spaceless(c: char) -> bool {
+pub(crate) fn spaceless(c: char) -> bool {
     matches!(c,
         '\u{3040}'..='\u{30ff}'     // hiragana, katakana
         | '\u{31f0}'..='\u{31ff}'   // katakana extensions

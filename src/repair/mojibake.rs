@@ -111,6 +111,18 @@ fn drop_nbsp_leads(text: &str) -> Option<String> {
 
 /// Repair the mojibake in `text`. `None` when nothing was changed.
 pub(crate) fn fix(text: &str) -> Option<String> {
+    let cur = rounds(text);
+    // What the spans left: a lone `Â` has no span of its own to prove it.
+    // Once it is gone, a span it cut short may decode ("Â«…!Â" is "«…!"),
+    // so the rounds run again: repaired text must stay as it is.
+    match drop_nbsp_leads(cur.as_deref().unwrap_or(text)) {
+        Some(dropped) => Some(rounds(&dropped).unwrap_or(dropped)),
+        None => cur,
+    }
+}
+
+/// The span-based rounds of [`fix`], until one changes nothing.
+fn rounds(text: &str) -> Option<String> {
     let mut cur: Option<String> = None;
     for _ in 0..MAX_ROUNDS {
         let src = cur.as_deref().unwrap_or(text);
@@ -122,8 +134,7 @@ pub(crate) fn fix(text: &str) -> Option<String> {
             None => break,
         }
     }
-    // What the spans left: a lone `Â` has no span of its own to prove it.
-    drop_nbsp_leads(cur.as_deref().unwrap_or(text)).or(cur)
+    cur
 }
 
 /// Whether [`fix_round`] could change anything: a C1 control (always
@@ -801,6 +812,8 @@ mod tests {
         // became a plain space.
         assert_eq!(f("Ready to find out?Â"), "Ready to find out?");
         assert_eq!(f("Price:Â 10 euros, 2Â kg."), "Price:\u{a0}10 euros, 2\u{a0}kg.");
+        // A span the lone `Â` cut short is mended too, in the same call.
+        assert_eq!(f("Â«öß!Â"), "«öß!");
         // As a letter, it stays.
         for s in ["the letter Â is rare", "L'ÂGE DE LA PIERRE", "ÂME", "Â", "it is spelt Â."] {
             assert_eq!(f(s), s);

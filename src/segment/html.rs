@@ -46,12 +46,6 @@ fn is_skipped(tag: &str) -> bool {
     )
 }
 
-/// Characters of scripts written without spaces between words (CJK
-/// ideographs, kana).
-fn unspaced(c: char) -> bool {
-    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF66..=0xFF9F)
-}
-
 /// Elements that start and end a block.
 fn is_block(tag: &str) -> bool {
     matches!(
@@ -337,7 +331,7 @@ impl<'v> Builder<'v> {
     /// space. One-letter pieces (letters styled one by one) are left joined.
     /// Chinese and Japanese are written without spaces, so they get none.
     fn seam_wants_space(&self, s: &str) -> bool {
-        let word = |c: &char| c.is_alphanumeric() && !unspaced(*c);
+        let word = |c: &char| c.is_alphanumeric() && !crate::vocab::spaceless(*c);
         let before = self.buf.chars().next_back().is_some_and(|c| word(&c));
         before && s.chars().take_while(word).nth(1).is_some()
     }
@@ -732,7 +726,8 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                 let (ord, block, skip, link, hides, buf_at) = (f.ord, f.block, f.skip, f.link, f.hides, f.buf_at);
                 let hides_in_main = f.hides_in_main;
                 if !block && b.skip_depth == 0 {
-                    let added = b.buf.get(buf_at..).map_or(0, |t| t.chars().count());
+                    // Only "two characters or more" matters: count no further.
+                    let added = b.buf.get(buf_at..).map_or(0, |t| t.chars().take(2).count());
                     b.seam = Some((b.buf.len(), added, false));
                 }
                 if hides {
