@@ -168,7 +168,7 @@ pub fn repair<'a>(text: &'a str, lexicons: &[&Lexicon], opts: &Options) -> (Cow<
         }
     }
     // Debris first, so the lost-character gate sees the words as written,
-    // and again after it (a restored quote can be glued to a word too).
+    // and again after each restoring round (below).
     if opts.typography {
         s = step(s, Fix::Punctuation, &mut changes, typo::fix_debris);
     }
@@ -191,10 +191,12 @@ pub fn repair<'a>(text: &'a str, lexicons: &[&Lexicon], opts: &Options) -> (Cow<
                     None => Cow::Borrowed(t),
                 });
             }
+            // A restored quote can be glued to a word; spacing it changes
+            // the context the next round reads, as a second run would.
+            if opts.typography {
+                s = step(s, Fix::Punctuation, &mut changes, typo::fix_debris);
+            }
         }
-    }
-    if opts.typography {
-        s = step(s, Fix::Punctuation, &mut changes, typo::fix_debris);
     }
     if opts.loose_punctuation {
         s = step(s, Fix::Space, &mut changes, typo::fix_loose);

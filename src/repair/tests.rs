@@ -363,6 +363,18 @@ proptest! {
     }
 }
 
+/// Inputs the idempotence property once failed on, kept as plain cases.
+/// Here a restored quote was spaced from the next word only after the last
+/// restoring round, so the second run read `a?A` in a new context.
+#[test]
+fn repair_is_idempotent_on_past_failures() {
+    let l = lexicon();
+    for s in ["&A?, A?a”a?A", "Â«öß!Â", "“?ä”a&?a", "?a0??A "] {
+        let once = fix_with(s, &l);
+        assert_eq!(fix_with(&once, &l), once, "{s:?}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
