@@ -267,6 +267,11 @@ const MIN_GLUE: u64 = 20;
 /// Share of one-letter words glued by a no-break space that makes a
 /// language one that glues them.
 const MIN_GLUE_SHARE: f32 = 0.05;
+/// Weight, in one-letter words, of the batch's glue share against the
+/// text's own: a text that glues every one-letter word it shows ("i?nie",
+/// "w?domu" and no "i nie") is typeset that way whatever the batch's
+/// share, and a text that spaces them is not.
+const GLUE_PRIOR_WORDS: f32 = 2.0;
 /// Tokens a language needs in the batch before word frequencies are taken
 /// within it.
 const MIN_LANG_TOKENS: u64 = 2000;
@@ -1186,6 +1191,7 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
         f_dense: has_fffd && intact_non_ascii == 0,
         last_closer: last_closers(&chars),
         first_opener: first_opener(&chars),
+        one_letter: one_letter_spacing(&chars, &work, q_mode, f_mode),
     };
     let model = Model::new(lexicons, &chars);
     let style = Style::new(&model);
@@ -1392,6 +1398,9 @@ struct Para {
     /// quotes (double, guillemet, single), as each opener needs its own.
     last_closer: [Option<usize>; 3],
     first_opener: Option<usize>,
+    /// One-letter words of the text followed by a lost run as long as a
+    /// no-break space and a letter, and by a plain space and a letter.
+    one_letter: (u32, u32),
 }
 
 /// Which quotes are open, to tell an opening from a closing one.
@@ -1558,6 +1567,46 @@ fn after_one_letter_word(chars: &[char], cs: usize, r: &Run) -> bool {
     r.start > cs && chars[r.start - 1].is_alpha() && (r.start - 1 == cs || !is_wordish(chars[r.start - 2]))
 }
 
+/// How the text spaces its one-letter words: followed by a lost run as
+/// long as a no-break space (one mark per character, two per byte) and a
+/// letter, and followed by a plain space and a letter. Only a word after a
+/// space or the text's start counts, so "w" in "i?w?tpliwo?ci" does not.
+fn one_letter_spacing(chars: &[char], work: &[((usize, usize), Vec<Run>)], q_mode: Mode, f_mode: Mode) -> (u32, u32) {
+    let mut glued = 0;
+    for ((cs, ce), runs) in work {
+        for r in runs {
+            let mode = if r.mark == FFFD { f_mode } else { q_mode };
+            let unit = if mode == Mode::PerByte { 2 } else { 1 };
+            if r.len() == unit
+                && r.start == cs + 1
+                && chars[*cs].is_alpha()
+                && next(chars, *ce, r.end).is_some_and(|c| c.is_alpha())
+            {
+                glued += 1;
+            }
+        }
+    }
+    let mut spaced = 0;
+    for i in 0..chars.len().saturating_sub(2) {
+        if chars[i].is_alpha() && chars[i + 1] == ' ' && chars[i + 2].is_alpha() && (i == 0 || is_blank(chars[i - 1])) {
+            spaced += 1;
+        }
+    }
+    (glued, spaced)
+}
+
+/// The share of one-letter words a no-break space follows, for a
+/// language that glues them: the batch's share, moved towards the text's
+/// own habit ([`one_letter_spacing`]) as far as the text shows it.
+fn glue_share(model: &Model, para: &Para) -> Option<f32> {
+    let g = model.glue?;
+    if g < MIN_GLUE_SHARE {
+        return Some(g);
+    }
+    let (glued, spaced) = para.one_letter;
+    Some((glued as f32 + GLUE_PRIOR_WORDS * g) / ((glued + spaced) as f32 + GLUE_PRIOR_WORDS))
+}
+
 /// A lone run between spaces is a one-letter word ("à", "è") or a dash,
 /// mostly: in the paragraph's language, as often as the batch shows each
 /// of them (add-one smoothed). Replaces the priors' cross-language guess.
@@ -1683,7 +1732,9 @@ fn resolve_cluster(
             // except in languages that glue one-letter words to the next.
             pr.letters += NBSP_BEFORE_WORD;
         }
-        if let (Side::Letter, Some(share)) = (l, model.glue) {
+        // The text's own habit is about a no-break space between two words.
+        let glue = if rr == Side::Letter { glue_share(model, para) } else { model.glue };
+        if let (Side::Letter, Some(share)) = (l, glue) {
             if after_one_letter_word(chars, cs, r) {
                 // "z?wyniku": in a language that glues one-letter words to
                 // the next, as often as the batch does.
@@ -1746,7 +1797,8 @@ fn resolve_cluster(
                 };
                 // After a one-letter word in a language that glues those
                 // to the next word, the next word need not be known.
-                let glued = model.glue.is_some_and(|g| g >= MIN_GLUE_SHARE) && after_one_letter_word(chars, cs, r);
+                let glued =
+                    glue_share(model, para).is_some_and(|g| g >= MIN_GLUE_SHARE) && after_one_letter_word(chars, cs, r);
                 // With a letter model, one known half will do when both
                 // have two letters or more: the model then judges the
                 // joined reading ("que?cumple" is not one word
@@ -2420,6 +2472,37 @@ mod tests {
         let l = lex(&[spaced.as_str(); 12]);
         let r = restore(damaged, &[&l]).unwrap();
         assert!(!r.starts_with("Jest bardzo zadowolony z\u{a0}wyniku"), "{r}");
+    }
+
+    #[test]
+    fn a_text_that_glues_its_one_letter_words_glues_the_doubtful_one_too() {
+        // A batch whose Polish mostly spaces its one-letter words: a quarter
+        // of its texts glue them with a no-break space.
+        let glued = [
+            "Rozmawiał z\u{a0}nimi i\u{a0}z\u{a0}nami o\u{a0}tym, że w\u{a0}domu jest dobrze i\u{a0}spokojnie, a\u{a0}w\u{a0}pracy nie ma czasu.",
+            "Nie wiem, czy to prawda, ale w\u{a0}mieście mówi się o\u{a0}nowym moście i\u{a0}o\u{a0}drodze do lasu.",
+            "Dzieci bawią się w\u{a0}parku, a\u{a0}rodzice piją kawę i\u{a0}czytają gazety przy stole z\u{a0}kwiatami.",
+            "Nie ma tu nic nowego: ludzie pracują, jedzą obiad i\u{a0}wracają do domu wieczorem.",
+        ];
+        let spaced: Vec<String> = glued.iter().map(|t| t.replace('\u{a0}', " ")).collect();
+        let mut texts: Vec<&str> = Vec::new();
+        for _ in 0..20 {
+            texts.extend(glued.iter().copied());
+            texts.extend(spaced.iter().map(String::as_str));
+            texts.extend(spaced.iter().map(String::as_str));
+            texts.extend(spaced.iter().map(String::as_str));
+        }
+        let l = lex(&texts);
+        // Every one-letter word of this text is glued by a lost no-break
+        // space, so "i?otwiera" is "i otwiera", not one word "iłotwiera"
+        // (the letter model's guess for a word the batch never saw).
+        let damaged = "Rozmawiał z?nimi o?tym, że w?domu jest dobrze, i?otwiera sklep.";
+        let r = restore(damaged, &[&l]).unwrap();
+        assert!(r.ends_with("dobrze, i\u{a0}otwiera sklep."), "{r}");
+        // The same sentence spacing its other one-letter words plainly:
+        // the batch's habit alone decides, and it mostly spaces them.
+        let r = restore("Rozmawiał z nimi o tym, że w domu jest dobrze, i?otwiera sklep.", &[&l]).unwrap();
+        assert!(!r.contains("i\u{a0}otwiera"), "{r}");
     }
 
     #[test]
