@@ -289,6 +289,8 @@ class Scorer:
         result["worst"] = self._worst(lines)
         if set_name == "wcxb-dev":
             result["per_type"] = self.per_type(detail["docs"])
+            blind = typography_blind_snippets(pred_dir, set_dir / "snippets")
+            result["with_blind"], result["without_blind"] = blind
         return result
 
     def _worst(self, lines):
@@ -321,6 +323,35 @@ class Scorer:
                 "without": without_absent / without_all if without_all else None,
             }
         return table
+
+
+# Typographic variants that WCXB's snippets spell either way, even within one
+# page ("it’s" in one snippet, "it's" in the next, while the page has ’).
+TYPOGRAPHY = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2019": "'",
+                            "\u2018": "'", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+
+
+def typography_blind_snippets(pred_dir, snippets_dir):
+    """The 'with' found and 'without' absent shares, as score.py counts them
+    (whitespace-normalised substring), but with curly quotes, dashes and
+    no-break spaces folded on both sides. WCXB's snippets mix curly and
+    straight quotes, so the plain figure partly measures quote style; this one
+    shows how much. A report column only: the defaults keep the page's quotes."""
+    def norm(t):
+        return re.sub(r"\s+", " ", t.translate(TYPOGRAPHY)).strip()
+    found = with_all = absent = without_all = 0
+    for path in sorted(Path(snippets_dir).glob("*.json")):
+        with open(path, encoding="utf-8") as f:
+            item = json.load(f)
+        pred_path = Path(pred_dir) / (path.stem + ".txt")
+        pred = norm(pred_path.read_text(encoding="utf-8", errors="replace")) if pred_path.exists() else ""
+        for w in item.get("with", []):
+            with_all += 1
+            found += norm(w) in pred
+        for w in item.get("without", []):
+            without_all += 1
+            absent += norm(w) not in pred
+    return (found / with_all if with_all else None, absent / without_all if without_all else None)
 
 
 def unexpected_outputs(pred_dir, docs):
@@ -557,14 +588,18 @@ def report(s):
         out += ["## Quality", "",
                 "4-gram shingle F1/P/R (score.py, ScrapingHub metric; P leaves empty outputs out); "
                 "acc = token-exact docs; with = WCXB 'with' snippets found, without = 'without' "
-                "snippets absent (higher is better for both). scour runs on all cores.", ""]
+                "snippets absent (higher is better for both); with† and without† fold curly quotes, "
+                "dashes and no-break spaces on both sides first (WCXB's snippets spell them either "
+                "way, even within one page). scour runs on all cores.", ""]
         rows = [[q["set"], q["system"], q["mode"], f3(q.get("F1")), f3(q.get("P")), f3(q.get("R")),
-                 f3(q.get("accuracy")), f3(q.get("with")), f3(q.get("without")), q.get("n"),
+                 f3(q.get("accuracy")), f3(q.get("with")), f3(q.get("without")),
+                 f3(q.get("with_blind")), f3(q.get("without_blind")), q.get("n"),
                  q.get("empty"), q.get("missing"), len(q.get("unexpected", [])),
                  "–" if q["failed_docs"] is None else q["failed_docs"]]
                 for q in s["quality"]]
-        out += [table(["set", "system", "input", "F1", "P", "R", "acc", "with", "without", "n",
-                       "empty", "missing", "bad names", "failed"], rows, "lllrrrrrrrrrrr"), ""]
+        out += [table(["set", "system", "input", "F1", "P", "R", "acc", "with", "without", "with†",
+                       "without†", "n", "empty", "missing", "bad names", "failed"], rows,
+                      "lllrrrrrrrrrrrrr"), ""]
         problems = [q for q in s["quality"] if q["exit"] or q["stderr"] or q.get("unexpected")]
         for q in problems:
             out.append(f"- {q['label']}: exit {q['exit']}")
