@@ -123,6 +123,28 @@ pub(crate) struct Derived {
     by_prefix: Vec<(Box<str>, u32)>,
     /// The same with each shape reversed: words sharing an ending.
     by_suffix: Vec<(Box<str>, u32)>,
+    /// Clitics seen across an apostrophe: for each lower-cased word with
+    /// one `’` inside, its shorter side (the one before on a tie), keyed by
+    /// (before the apostrophe, text), with counts. French and Italian
+    /// write "l’", "d’", "qu’" before a word, English "’s", "’t" after it;
+    /// nobody writes "avec’la".
+    pub(crate) clitics: FastMap<(bool, Box<str>), u64>,
+    /// Tokens of words with an apostrophe inside, summed.
+    pub(crate) apostrophe_tokens: u64,
+}
+
+/// The clitic of a word written with one apostrophe inside ("l’eau",
+/// "it’s"): whether it comes before the apostrophe, and its text (the
+/// shorter side; the one before on a tie). `None` without exactly one
+/// apostrophe between two non-empty sides.
+pub(crate) fn clitic_of(w: &str) -> Option<(bool, &str)> {
+    let i = w.find('’')?;
+    let (a, b) = (&w[..i], &w[i + '’'.len_utf8()..]);
+    if a.is_empty() || b.is_empty() || b.contains('’') {
+        return None;
+    }
+    let before = a.chars().count() <= b.chars().count();
+    Some((before, if before { a } else { b }))
 }
 
 impl Clone for Lexicon {
@@ -557,6 +579,10 @@ impl Derived {
         for (lw, &Seen { n, .. }) in &lex.lower {
             if lw.is_ascii() {
                 continue;
+            }
+            if let Some((before, clitic)) = clitic_of(lw) {
+                *d.clitics.entry((before, clitic.into())).or_default() += n;
+                d.apostrophe_tokens += n;
             }
             let mut cs = String::with_capacity(lw.len());
             let mut bs = String::with_capacity(lw.len());

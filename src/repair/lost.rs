@@ -31,7 +31,7 @@ use super::charclass::{is_wordish, script, Script, SCRIPTS, SCRIPT_LIST};
 use super::fasthash::FastMap;
 use super::langid::{self, LangId};
 use super::letters::Letters;
-use super::lexicon::{lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
+use super::lexicon::{clitic_of, lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
 use std::cell::RefCell;
 
 const QM: char = '?';
@@ -272,6 +272,14 @@ const MIN_GLUE_SHARE: f32 = 0.05;
 /// "w?domu" and no "i nie") is typeset that way whatever the batch's
 /// share, and a text that spaces them is not.
 const GLUE_PRIOR_WORDS: f32 = 2.0;
+/// Apostrophe words the batch needs before its clitics are taken as the
+/// only ones there are.
+const MIN_APOSTROPHE_TOKENS: u64 = 200;
+/// Times a clitic must be seen on its side of an apostrophe to count as one.
+const MIN_CLITIC: u64 = 2;
+/// Cost of a word joined by a clitic the batch never writes, on top of its
+/// character-model score.
+const UNATTESTED_CLITIC: f32 = -4.0;
 /// Tokens a language needs in the batch before word frequencies are taken
 /// within it.
 const MIN_LANG_TOKENS: u64 = 2000;
@@ -601,6 +609,20 @@ impl<'a> Model<'a> {
         -14.0 + pen
     }
 
+    /// Whether the clitic of `w` (lower case or not), if it has one across
+    /// an apostrophe, is one the batch writes: seen at least
+    /// [`MIN_CLITIC`] times on that side. True when `w` has no such
+    /// clitic, and when the batch has too few apostrophe words to tell.
+    fn clitic_attested(&self, w: &str) -> bool {
+        if !w.contains('’') || self.shapes.iter().map(|d| d.apostrophe_tokens).sum::<u64>() < MIN_APOSTROPHE_TOKENS {
+            return true;
+        }
+        let lw = lower(w);
+        let Some((before, clitic)) = clitic_of(&lw) else { return true };
+        let key = (before, Box::from(clitic));
+        self.shapes.iter().map(|d| d.clitics.get(&key).copied().unwrap_or(0)).sum::<u64>() >= MIN_CLITIC
+    }
+
     /// ln P(word) under the character model (word boundaries included).
     fn word_logp(&self, w: &[char]) -> f32 {
         if !self.has_model() {
@@ -636,6 +658,13 @@ impl<'a> Model<'a> {
             Some(t) if !s.is_ascii() => t,
             _ => self.tokens,
         };
+        if n <= 0.0 && !self.clitic_attested(&s) {
+            // "avec’la", "9’septembre": a word no lexicon knows, joined
+            // across an apostrophe by a clitic the batch never writes.
+            let score = novel + UNATTESTED_CLITIC;
+            self.score_cache.borrow_mut().insert(key, score);
+            return score;
+        }
         let score = if n <= 0.0 || tokens == 0 {
             // "facetime’s", "l’industrie": a known word and a clitic of at
             // most two letters across an apostrophe are as likely as the
@@ -2503,6 +2532,21 @@ mod tests {
         // the batch's habit alone decides, and it mostly spaces them.
         let r = restore("Rozmawiał z nimi o tym, że w domu jest dobrze, i?otwiera sklep.", &[&l]).unwrap();
         assert!(!r.contains("i\u{a0}otwiera"), "{r}");
+    }
+
+    #[test]
+    fn a_clitic_the_batch_never_writes_does_not_join_two_words() {
+        // A French batch: "l’", "d’", "qu’" before words, never "’la".
+        let fr = [
+            "Il a bu l’eau de la source avant d’aller à la gare avec la valise qu’il portait.",
+            "C’est l’histoire d’un homme qui parlait avec la voix d’un enfant et l’air d’un roi.",
+            "Elle n’a pas vu qu’on l’attendait avec la lettre d’hier devant l’école du quartier.",
+        ];
+        let texts: Vec<&str> = std::iter::repeat_n(fr, 30).flatten().collect();
+        let l = lex(&texts);
+        let r = restore("Elle parlait d\u{fffd}abord avec\u{fffd}la directrice de l\u{fffd}usine.", &[&l]).unwrap();
+        assert!(r.contains("d’abord") && r.contains("l’usine"), "{r}");
+        assert!(!r.contains("avec’la"), "{r}");
     }
 
     #[test]
