@@ -124,8 +124,8 @@ pub(crate) struct Derived {
     /// The same with each shape reversed: words sharing an ending.
     by_suffix: Vec<(Box<str>, u32)>,
     /// Clitics seen across an apostrophe: for each lower-cased word with
-    /// one `’` inside, its shorter side (the one before on a tie), keyed by
-    /// (before the apostrophe, text), with counts. French and Italian
+    /// one `’` inside, its clitic ([`clitic_of`]), keyed by (before the
+    /// apostrophe, text), with counts. French and Italian
     /// write "l’", "d’", "qu’" before a word, English "’s", "’t" after it;
     /// nobody writes "avec’la".
     pub(crate) clitics: FastMap<(bool, Box<str>), u64>,
@@ -134,16 +134,22 @@ pub(crate) struct Derived {
 }
 
 /// The clitic of a word written with one apostrophe inside ("l’eau",
-/// "it’s"): whether it comes before the apostrophe, and its text (the
-/// shorter side; the one before on a tie). `None` without exactly one
-/// apostrophe between two non-empty sides.
-pub(crate) fn clitic_of(w: &str) -> Option<(bool, &str)> {
+/// "it’s", "jusqu’à"): whether it comes before the apostrophe, and its
+/// text. The clitic is the side that is not a word on its own (`known`
+/// says which are): "à" is a word, "jusqu" is not. When both or neither
+/// are, the shorter side (the one before on a tie). `None` without exactly
+/// one apostrophe between two non-empty sides.
+pub(crate) fn clitic_of(w: &str, known: impl Fn(&str) -> bool) -> Option<(bool, &str)> {
     let i = w.find('’')?;
     let (a, b) = (&w[..i], &w[i + '’'.len_utf8()..]);
     if a.is_empty() || b.is_empty() || b.contains('’') {
         return None;
     }
-    let before = a.chars().count() <= b.chars().count();
+    let before = match (known(a), known(b)) {
+        (false, true) => true,
+        (true, false) => false,
+        _ => a.chars().count() <= b.chars().count(),
+    };
     Some((before, if before { a } else { b }))
 }
 
@@ -580,7 +586,7 @@ impl Derived {
             if lw.is_ascii() {
                 continue;
             }
-            if let Some((before, clitic)) = clitic_of(lw) {
+            if let Some((before, clitic)) = clitic_of(lw, |x| lex.lower.contains_key(x)) {
                 *d.clitics.entry((before, clitic.into())).or_default() += n;
                 d.apostrophe_tokens += n;
             }
@@ -970,6 +976,31 @@ pub(crate) fn lower_char(c: char) -> char {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_clitic_is_the_side_that_is_not_a_word() {
+        let words = ["eau", "à", "it", "italia", "l", "s"];
+        let known = |w: &str| words.contains(&w);
+        assert_eq!(clitic_of("l’eau", known), Some((true, "l")));
+        assert_eq!(clitic_of("jusqu’à", known), Some((true, "jusqu")));
+        assert_eq!(clitic_of("sull’italia", known), Some((true, "sull")));
+        // Both sides words ("it", "s" as a letter): the shorter one.
+        assert_eq!(clitic_of("it’s", known), Some((false, "s")));
+        assert_eq!(clitic_of("rock’n’roll", known), None);
+        assert_eq!(clitic_of("’tis", known), None);
+        // The counts the restorer reads: per side, from the batch's words.
+        // "ici" is also a word of the text, so "jusqu’ici" has the clitic
+        // "jusqu" although it is the longer side.
+        let mut l = Lexicon::new();
+        for _ in 0..3 {
+            l.learn("Il est resté ici jusqu’ici, l’eau est froide et l’air aussi.");
+        }
+        let d = l.derived();
+        assert_eq!(d.clitics.get(&(true, Box::from("l"))), Some(&6));
+        assert_eq!(d.clitics.get(&(true, Box::from("jusqu"))), Some(&3));
+        assert_eq!(d.clitics.get(&(false, Box::from("ici"))), None);
+        assert_eq!(d.apostrophe_tokens, 9);
+    }
+
     #[test]
     fn spacing_counts_lone_dashes_and_glued_one_letter_words() {
         let sp = Spacing::of("A plan – or two — was made i\u{a0}w domu z\u{a0}nami.");

@@ -618,7 +618,7 @@ impl<'a> Model<'a> {
             return true;
         }
         let lw = lower(w);
-        let Some((before, clitic)) = clitic_of(&lw) else { return true };
+        let Some((before, clitic)) = clitic_of(&lw, |x| self.count_lower(x) > 0.0) else { return true };
         let key = (before, Box::from(clitic));
         self.shapes.iter().map(|d| d.clitics.get(&key).copied().unwrap_or(0)).sum::<u64>() >= MIN_CLITIC
     }
