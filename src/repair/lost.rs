@@ -609,10 +609,10 @@ impl<'a> Model<'a> {
         -14.0 + pen
     }
 
-    /// Whether the clitic of `w` (lower case or not), if it has one across
-    /// an apostrophe, is one the batch writes: seen at least
-    /// [`MIN_CLITIC`] times on that side. True when `w` has no such
-    /// clitic, and when the batch has too few apostrophe words to tell.
+    /// Whether the clitic of `w`, if it has one across an apostrophe, is
+    /// one the batch writes: seen at least [`MIN_CLITIC`] times on that
+    /// side. True when `w` has no such clitic, and when the batch has too
+    /// few apostrophe words to tell.
     fn clitic_attested(&self, w: &str) -> bool {
         if !w.contains('’') || self.shapes.iter().map(|d| d.apostrophe_tokens).sum::<u64>() < MIN_APOSTROPHE_TOKENS {
             return true;
