@@ -609,16 +609,13 @@ impl<'a> Model<'a> {
         -14.0 + pen
     }
 
-    /// Whether the clitic of `w`, if it has one across an apostrophe, is
-    /// one the batch writes: seen at least [`MIN_CLITIC`] times on that
-    /// side. True when `w` has no such clitic, and when the batch has too
-    /// few apostrophe words to tell.
-    fn clitic_attested(&self, w: &str) -> bool {
-        if !w.contains('’') || self.shapes.iter().map(|d| d.apostrophe_tokens).sum::<u64>() < MIN_APOSTROPHE_TOKENS {
+    /// Whether `clitic`, on its side of the apostrophe (`before` it or
+    /// not), is one the batch writes: seen at least [`MIN_CLITIC`] times
+    /// there. True when the batch has too few apostrophe words to tell.
+    fn clitic_attested(&self, before: bool, clitic: &str) -> bool {
+        if self.shapes.iter().map(|d| d.apostrophe_tokens).sum::<u64>() < MIN_APOSTROPHE_TOKENS {
             return true;
         }
-        let lw = lower(w);
-        let Some((before, clitic)) = clitic_of(&lw, |x| self.count_lower(x) > 0.0) else { return true };
         let key = (before, Box::from(clitic));
         self.shapes.iter().map(|d| d.clitics.get(&key).copied().unwrap_or(0)).sum::<u64>() >= MIN_CLITIC
     }
@@ -658,26 +655,30 @@ impl<'a> Model<'a> {
             Some(t) if !s.is_ascii() => t,
             _ => self.tokens,
         };
-        if n <= 0.0 && !self.clitic_attested(&s) {
-            // "avec’la", "9’septembre": a word no lexicon knows, joined
-            // across an apostrophe by a clitic the batch never writes.
-            let score = novel + UNATTESTED_CLITIC;
-            self.score_cache.borrow_mut().insert(key, score);
-            return score;
+        // An unknown word written with an apostrophe: its clitic, the side
+        // that is not a word on its own, as the batch's counts read it.
+        let split = if n <= 0.0 { clitic_of(&s, |x| self.count_lower(x) > 0.0) } else { None };
+        if let Some((before, clitic)) = split {
+            if !self.clitic_attested(before, clitic) {
+                // "avec’la", "9’septembre": joined by a clitic the batch
+                // never writes on that side.
+                let score = novel + UNATTESTED_CLITIC;
+                self.score_cache.borrow_mut().insert(key, score);
+                return score;
+            }
         }
         let score = if n <= 0.0 || tokens == 0 {
             // "facetime’s", "l’industrie": a known word and a clitic of at
             // most two letters across an apostrophe are as likely as the
             // word, discounted by the clitic's own chance.
-            match w.iter().position(|&c| c == '’') {
-                Some(i) if tokens > 0 && self.apostrophes => {
-                    let (a, b) = (&w[..i], &w[i + 1..]);
-                    let (word, clitic) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-                    let word_s: String = word.iter().collect();
-                    let m = self.count_lower(&word_s);
-                    if (1..=2).contains(&clitic.len())
-                        && word.len() >= 2
-                        && clitic.iter().all(|c| c.is_alpha())
+            match split {
+                Some((before, clitic)) if tokens > 0 && self.apostrophes => {
+                    let cut = clitic.len() + '’'.len_utf8();
+                    let word = if before { &s[cut..] } else { &s[..s.len() - cut] };
+                    let m = self.count_lower(word);
+                    if (1..=2).contains(&clitic.chars().count())
+                        && word.chars().count() >= 2
+                        && clitic.chars().all(|c| c.is_alpha())
                         && m > 0.0
                     {
                         novel.max((KNOWN_WEIGHT * m / tokens as f32).ln() + CLITIC)
