@@ -361,6 +361,9 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         .fold((0usize, 0usize), |(c, l), b| (c + b.text.len(), l + b.link_chars));
     let listing = main_chars > 0 && main_links * 100 >= main_chars * 12;
     let mut feats: Vec<Feat> = Vec::with_capacity(n);
+    // Keys met so far: the first copy of a repeated block (see
+    // [`hard_evidence`]).
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (i, b) in blocks.iter().enumerate() {
         let chars = b.text.chars().count();
         let (words, stops) = lang::stop_counts(&b.text, lang);
@@ -373,7 +376,8 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         let repeats = if off(Source::Repeats) { 1 } else { counts.get(keys[i].as_str()).copied().unwrap_or(0) };
         let mut f =
             Feat { chars, words, stop, ld, hard: None, hit: hit.as_ref().map(|h| h.kind), crumb, repeats, title };
-        f.hard = hard_evidence(b, &f, hit, listing);
+        let first = seen.insert(keys[i].as_str());
+        f.hard = hard_evidence(b, &f, hit, listing, first);
         feats.push(f);
     }
 
@@ -704,8 +708,14 @@ fn sections(blocks: &[Block], feats: &mut [Feat]) {
 }
 
 /// Evidence that makes a block bad whatever its length. `listing`: the main
-/// region is mostly link text, so links there are content.
-fn hard_evidence(b: &Block, f: &Feat, hit: Option<crate::vocab::Hit>, listing: bool) -> Option<Reason> {
+/// region is mostly link text, so links there are content. `first`: no
+/// earlier block of the page has this block's key. Later copies of a short
+/// block are template (menu items, labels, "Reply"), but in a page's markup
+/// the first copy may be content that the page shows twice (a product's
+/// details in a desktop and a mobile layout, a forum post quoted in a
+/// reply), so it is left to the other evidence. Flat text has no layouts to
+/// duplicate, and its repeated lines are menus: there every copy goes.
+fn hard_evidence(b: &Block, f: &Feat, hit: Option<crate::vocab::Hit>, listing: bool, first: bool) -> Option<Reason> {
     let (chars, words, ld) = (f.chars, f.words, f.ld);
     if let Some(h) = hit {
         return Some(Reason::Vocab(h.kind.to_string(), h.rule));
@@ -713,7 +723,7 @@ fn hard_evidence(b: &Block, f: &Feat, hit: Option<crate::vocab::Hit>, listing: b
     if f.crumb {
         return Some(Reason::Breadcrumb);
     }
-    if f.repeats >= 2 && words < 15 && !b.kind.is_heading() && b.in_main != Some(true) {
+    if f.repeats >= 2 && !(first && b.has_dom) && words < 15 && !b.kind.is_heading() && b.in_main != Some(true) {
         return Some(Reason::Repeated);
     }
     if b.has_dom {
@@ -864,6 +874,25 @@ mod tests {
         let text = format!("Site name\n{PROSE}\nSite name\n{PROSE} More.\n");
         let p = segment::text::segment(&text);
         assert!(!kept(&p).contains(&"Site name".to_string()));
+    }
+
+    #[test]
+    fn a_block_a_page_shows_twice_keeps_its_first_copy() {
+        // A product's details in a desktop and a mobile layout: the first
+        // copy is left to the other evidence, the second goes as repeated.
+        let html = format!(
+            "<html><body><article><p>{PROSE}</p><p>{PROSE} More.</p></article>\
+             <div class=specs><p>Frame: aluminium, six kilos</p></div>\
+             <div class=specs-mobile><p>Frame: aluminium, six kilos</p></div></body></html>"
+        );
+        let p = segment::html::segment(&html, false);
+        let lang = lang::guess(p.blocks.iter().map(|b| b.text.as_str()), None);
+        let d = classify(&p, lang, true);
+        let copies: Vec<_> =
+            p.blocks.iter().zip(&d).filter(|(b, _)| b.text == "Frame: aluminium, six kilos").map(|(_, d)| d).collect();
+        assert_eq!(copies.len(), 2);
+        assert!(copies[0].reason != Reason::Repeated, "{:?}", copies[0].reason);
+        assert!(!copies[1].keep && copies[1].reason == Reason::Repeated, "{:?}", copies[1].reason);
     }
 
     #[test]

@@ -64,6 +64,10 @@ PARAMS = dict(
     verbose=-1,
 )
 ROUNDS = 300
+# How far a retrain with another seed moves the summed cross-validated F1
+# (dev + WCXB) at one threshold: seeds 7, 8 and 9 gave sums up to 0.0015
+# apart, and put the best smoothed threshold at 0.40, 0.45 and 0.45.
+NOISE = 0.002
 
 
 def load_score_py(bench):
@@ -262,15 +266,22 @@ def main():
             e = evaluate(score, docs, p2, t, meta_types)
             return e["wcxb"]["f1"] + e["dev"]["f1"]
 
-        # The threshold with the best summed F1 over both sets, averaged
-        # with its neighbours': the curve is flat near its top and noisy
-        # (a retrain moves it by a few thousandths), so the middle of its
-        # plateau is safer on unseen pages than a lone peak at its edge.
-        # Ties go to the higher threshold (precision).
+        # The summed F1 over both sets, averaged with its neighbours': the
+        # curve is flat near its top and noisy, so the middle of a plateau
+        # is safer on unseen pages than a lone peak at its edge. A retrain
+        # moves that sum by about NOISE, so every threshold within NOISE of
+        # the best is as good as far as these sets can tell, and the highest
+        # of them is taken: WCXB's truth keeps more than most corpora want
+        # (standfirsts, review counts), which pulls the best threshold down,
+        # and a lower one keeps signatures and bylines on pages like those
+        # in corpus/ (tests/corpus.rs).
         grid = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65)
         sums = [both(t) for t in grid]
         smooth = [np.mean(sums[max(i - 1, 0) : i + 2]) for i in range(len(grid))]
-        thr = grid[max(range(len(grid)), key=lambda i: (round(smooth[i], 6), i))]
+        thr = max(t for t, m in zip(grid, smooth) if m >= max(smooth) - NOISE)
+        print(f"[{mode}] summed cross-validated F1 (dev + wcxb) by threshold, then smoothed:")
+        for t, s, m in zip(grid, sums, smooth):
+            print(f"   {t:.2f}  {s:.4f}  {m:.4f}")
         cv = evaluate(score, docs, p2, thr, meta_types)
         print(f"[{mode}] cross-validated (by site), threshold {thr}:")
         for k, v in cv.items():

@@ -254,6 +254,9 @@ struct Builder<'v> {
     visible_chars: usize,
     /// Raw markup of `<noscript>` elements (html5ever keeps it as text).
     noscript: String,
+    /// Ids named by `aria-controls` on a disclosure button or a tab (an
+    /// element with `aria-expanded` or `role=tab`): the panels it opens.
+    controlled: Vec<String>,
 }
 
 /// Class/id weight at which one element decides the evidence for all its
@@ -495,6 +498,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         hidden_in_main: 0,
         visible_chars: 0,
         noscript: String::new(),
+        controlled: Vec::new(),
     };
     for edge in doc.tree.root().traverse() {
         crate::deadline::tick();
@@ -529,6 +533,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     let mut hidden = false;
                     let mut skip = b.skip_depth > 0 || is_skipped(tag);
                     let (mut class_v, mut id_v, mut role, mut itemprop) = ("", "", "", "");
+                    let (mut controls, mut expands) = ("", false);
                     let mut ld = false;
                     for (name, value) in el.attrs() {
                         match name {
@@ -544,6 +549,8 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                             }
                             "hidden" => hidden = true,
                             "aria-hidden" if value.eq_ignore_ascii_case("true") => hidden = true,
+                            "aria-controls" => controls = value,
+                            "aria-expanded" => expands = true,
                             "style" if hidden_style(value) => hidden = true,
                             "type" if tag == "script" && value.eq_ignore_ascii_case("application/ld+json") => ld = true,
                             "lang" if tag == "html" && !value.is_empty() => {
@@ -587,13 +594,18 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     if block && b.skip_depth == 0 {
                         b.flush();
                     }
+                    if !controls.is_empty() && (expands || role.eq_ignore_ascii_case("tab")) {
+                        b.controlled.extend(controls.split_ascii_whitespace().map(str::to_string));
+                    }
                     // A folded panel (accordion, tab, collapsible section)
                     // is text the page shows on a click, except in
-                    // navigation, where menus fold too.
+                    // navigation, where menus fold too. Known by its role,
+                    // its class or id, or a button before it that opens it.
                     if hidden
                         && !parent_chrome
                         && (role.eq_ignore_ascii_case("tabpanel")
-                            || [class_v, id_v].iter().any(|v| !v.is_empty() && vocab.folds_away(v)))
+                            || [class_v, id_v].iter().any(|v| !v.is_empty() && vocab.folds_away(v))
+                            || (!id_v.is_empty() && b.controlled.iter().any(|c| c == id_v)))
                     {
                         hidden = false;
                     }
@@ -1091,6 +1103,25 @@ mod tests {
             false,
         );
         assert_eq!(texts(&p), ["Intro.", "Height: 39 cm", "Care: wash cold.", "Yes, it ships free."]);
+    }
+
+    #[test]
+    fn a_panel_a_button_opens_is_text() {
+        // Names that say nothing ("content-1"), but a button with
+        // `aria-expanded` names the panel in `aria-controls`. A hidden
+        // element no button opens stays hidden, and so does a panel that a
+        // button without `aria-expanded` merely points at.
+        let p = segment(
+            "<body><main><h3><a aria-controls=\"content-1 content-x\" aria-expanded=\"false\">How much?</a></h3>\
+             <div id=\"content-1\" aria-hidden=\"true\">About a tenth of your pay.</div>\
+             <div id=\"content-2\" aria-hidden=\"true\">Nobody opens this.</div>\
+             <a href=\"#s3\" aria-controls=\"content-3\">Next</a>\
+             <div id=\"content-3\" hidden>Slide three.</div>\
+             <span role=\"tab\" aria-controls=\"tab-b\">Specs</span><div id=\"tab-b\" hidden>Weight: 2 kg</div>\
+             </main></body>",
+            false,
+        );
+        assert_eq!(texts(&p), ["How much?", "About a tenth of your pay.", "Next", "Specs", "Weight: 2 kg"]);
     }
 
     #[test]

@@ -484,8 +484,20 @@ fn stops_rewriting(name: &[u8]) -> bool {
 /// Whether the DOM walk reads attribute `attr` of element `tag` (both
 /// lower case): everything else is dropped before parsing.
 fn attr_is_read(tag: &[u8], attr: &[u8]) -> bool {
-    const READ: &[&[u8]] =
-        &[b"class", b"id", b"role", b"itemprop", b"itemtype", b"hidden", b"aria-hidden", b"style", b"type", b"lang"];
+    const READ: &[&[u8]] = &[
+        b"class",
+        b"id",
+        b"role",
+        b"itemprop",
+        b"itemtype",
+        b"hidden",
+        b"aria-hidden",
+        b"style",
+        b"type",
+        b"lang",
+        b"aria-controls",
+        b"aria-expanded",
+    ];
     const META: &[&[u8]] = &[b"property", b"name", b"content"];
     let is = |list: &[&[u8]]| list.iter().any(|w| w.len() == attr.len() && w.eq_ignore_ascii_case(attr));
     is(READ) || tag == b"meta" && is(META)
