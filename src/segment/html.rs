@@ -14,7 +14,7 @@ use crate::block::{Block, Declared, DomStats, Kind, Page};
 use crate::segment::prefilter::prefilter;
 use crate::vocab::Vocab;
 use ego_tree::iter::Edge;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use scraper::{Html, Node};
 
 /// Elements whose content is never rendered as text.
@@ -256,7 +256,7 @@ struct Builder<'v> {
     noscript: String,
     /// Ids named by `aria-controls` on a disclosure button or a tab (an
     /// element with `aria-expanded` or `role=tab`): the panels it opens.
-    controlled: Vec<String>,
+    controlled: HashSet<String>,
 }
 
 /// Class/id weight at which one element decides the evidence for all its
@@ -498,7 +498,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         hidden_in_main: 0,
         visible_chars: 0,
         noscript: String::new(),
-        controlled: Vec::new(),
+        controlled: HashSet::default(),
     };
     for edge in doc.tree.root().traverse() {
         crate::deadline::tick();
@@ -605,7 +605,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                         && !parent_chrome
                         && (role.eq_ignore_ascii_case("tabpanel")
                             || [class_v, id_v].iter().any(|v| !v.is_empty() && vocab.folds_away(v))
-                            || (!id_v.is_empty() && b.controlled.iter().any(|c| c == id_v)))
+                            || (!id_v.is_empty() && b.controlled.contains(id_v)))
                     {
                         hidden = false;
                     }
