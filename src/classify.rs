@@ -345,12 +345,13 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
     let vocab = Vocab::get();
     let title_keys: Vec<String> = page.titles.iter().map(|t| dup_key(t)).filter(|k| !k.is_empty()).collect();
 
-    // Repeated lines: count each normalised text.
+    // Repeated lines: count each normalised text, and note where it first
+    // appears (see `first` in [`hard_evidence`]).
     let norms: Vec<String> = blocks.iter().map(|b| vocab::normalize(&b.text)).collect();
     let keys: Vec<String> = norms.iter().map(|t| key_of_normalized(t)).collect();
-    let mut counts: HashMap<&str, usize> = HashMap::default();
-    for k in &keys {
-        *counts.entry(k.as_str()).or_default() += 1;
+    let mut counts: HashMap<&str, (usize, usize)> = HashMap::default();
+    for (i, k) in keys.iter().enumerate() {
+        counts.entry(k.as_str()).or_insert((0, i)).0 += 1;
     }
 
     // Listing pages (search results, shop categories, link directories) have
@@ -361,9 +362,6 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         .fold((0usize, 0usize), |(c, l), b| (c + b.text.len(), l + b.link_chars));
     let listing = main_chars > 0 && main_links * 100 >= main_chars * 12;
     let mut feats: Vec<Feat> = Vec::with_capacity(n);
-    // Keys met so far: the first copy of a repeated block (see
-    // [`hard_evidence`]).
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (i, b) in blocks.iter().enumerate() {
         let chars = b.text.chars().count();
         let (words, stops) = lang::stop_counts(&b.text, lang);
@@ -373,11 +371,11 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         // `words` counts as `Vocab::hits` does (vocab::words of the text).
         let hit = if off(Source::Vocab) { None } else { vocab.hits_normalized(&norms[i], words).into_iter().next() };
         let crumb = !off(Source::Repeats) && is_breadcrumb(&b.text);
-        let repeats = if off(Source::Repeats) { 1 } else { counts.get(keys[i].as_str()).copied().unwrap_or(0) };
+        let (count, first_at) = counts.get(keys[i].as_str()).copied().unwrap_or((0, i));
+        let repeats = if off(Source::Repeats) { 1 } else { count };
         let mut f =
             Feat { chars, words, stop, ld, hard: None, hit: hit.as_ref().map(|h| h.kind), crumb, repeats, title };
-        let first = seen.insert(keys[i].as_str());
-        f.hard = hard_evidence(b, &f, hit, listing, first);
+        f.hard = hard_evidence(b, &f, hit, listing, first_at == i);
         feats.push(f);
     }
 

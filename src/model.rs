@@ -91,8 +91,8 @@ pub struct Model {
     /// evaluation), each tree's root and depth, and each entry's leaf value
     /// (0 for a split).
     steps: Vec<Step>,
-    step_roots: Vec<(u32, u32)>,
-    step_values: Vec<f32>,
+    roots: Vec<(u32, u32)>,
+    values: Vec<f32>,
 }
 
 /// The trees as [`Step`]s: splits, then leaves that lead to themselves.
@@ -198,8 +198,8 @@ impl Model {
         if names.len() > MAX_FEATURES {
             return Err(format!("more than {MAX_FEATURES} features"));
         }
-        let (steps, step_roots, step_values) = unify(&trees);
-        Ok(Model { threshold, trees, steps, step_roots, step_values })
+        let (steps, roots, values) = unify(&trees);
+        Ok(Model { threshold, trees, steps, roots, values })
     }
 
     /// The embedded model for HTML (`true`) or flat text (`false`), if this
@@ -213,7 +213,7 @@ impl Model {
 
     /// Content probability of every block, from its feature vector.
     pub fn score(&self, rows: &[Vec<f32>]) -> Vec<f32> {
-        rows.iter().map(|x| self.score_one(x)).collect()
+        self.score_many(&rows.iter().map(Vec::as_slice).collect::<Vec<_>>())
     }
 
     /// Content probability of one block.
@@ -223,7 +223,7 @@ impl Model {
         buf[..n].copy_from_slice(&x[..n]);
         // The same leaves as `Tree::eval`, summed in the same order.
         sigmoid(
-            self.step_roots
+            self.roots
                 .iter()
                 .map(|&(root, depth)| {
                     let mut c = root;
@@ -231,7 +231,7 @@ impl Model {
                         let st = &self.steps[c as usize];
                         c = if buf[st.feature as usize % MAX_FEATURES] <= st.threshold { st.left } else { st.right };
                     }
-                    self.step_values[c as usize]
+                    self.values[c as usize]
                 })
                 .sum(),
         )
@@ -250,7 +250,7 @@ impl Model {
             dst[..n].copy_from_slice(&x[..n]);
         }
         let mut sums = vec![0.0f32; rows.len()];
-        for &(root, depth) in &self.step_roots {
+        for &(root, depth) in &self.roots {
             for (s, xs) in sums.chunks_mut(LANES).zip(flat.chunks(LANES * MAX_FEATURES)) {
                 let mut cur = [root; LANES];
                 for _ in 0..depth {
@@ -260,7 +260,7 @@ impl Model {
                     }
                 }
                 for (sum, &c) in s.iter_mut().zip(&cur) {
-                    *sum += self.step_values[c as usize];
+                    *sum += self.values[c as usize];
                 }
             }
         }
