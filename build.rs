@@ -42,6 +42,9 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
     let mut nodes: Vec<Node> = vec![Node::default()];
     let mut pats: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut inner_src = String::from(
+        "/// Regex rules whose matches may start anywhere, each with literals one of which every match\n/// contains (see build.rs).\npub static REGEX_INNER: &[(&str, &[&str])] = &[\n",
+    );
     for f in files {
         let rel = f.to_string_lossy().replace('\\', "/");
         if !rel.contains("/phrases/") {
@@ -55,19 +58,29 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
                 continue;
             }
             let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(re) else { continue };
-            if !hir.properties().look_set_prefix().contains(Look::Start) {
+            let lits = if hir.properties().look_set_prefix().contains(Look::Start) {
+                let seq = Extractor::new()
+                    .kind(ExtractKind::Prefix)
+                    .limit_class(16)
+                    .limit_repeat(16)
+                    .limit_total(1000)
+                    .extract(&hir);
+                seq.literals()
+                    .map(|l| l.to_vec())
+                    .filter(|l| !l.is_empty() && l.iter().all(|x| !x.as_bytes().is_empty()))
+            } else {
+                None
+            };
+            let Some(lits) = lits else {
+                if let Some(inner) = required_literals(&hir) {
+                    inner_src.push_str(&format!("    ({re:?}, &["));
+                    for l in inner {
+                        inner_src.push_str(&format!("{:?},", String::from_utf8(l).unwrap()));
+                    }
+                    inner_src.push_str("]),\n");
+                }
                 continue;
-            }
-            let seq = Extractor::new()
-                .kind(ExtractKind::Prefix)
-                .limit_class(16)
-                .limit_repeat(16)
-                .limit_total(1000)
-                .extract(&hir);
-            let Some(lits) = seq.literals() else { continue };
-            if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
-                continue;
-            }
+            };
             let id = pats.len();
             pats.push(re.to_string());
             for l in lits {
@@ -114,7 +127,66 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
     src.push_str("\n];\n/// Patterns whose literal ends at a node.\npub static REGEX_OUTS: &[u32] = &[\n");
     src.push_str(&outs);
     src.push_str("\n];\n");
+    src.push_str(&inner_src);
+    src.push_str("];\n");
     src
+}
+
+/// Literals one of which every match of `hir` contains, when there is such
+/// a set worth searching for (each literal at least [`MIN_INNER`] bytes):
+/// "^.*we reserve the right to …" matches only text that contains "we
+/// reserve the right to ". The set is the prefix literals of the part of the
+/// pattern from some element of its top-level sequence on; of all the
+/// elements, the one whose set has the longest shortest literal (then the
+/// fewest literals) is taken. An alternation needs a set for each branch.
+fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{Hir, HirKind};
+    /// Shorter literals match too often to be worth an extra search.
+    const MIN_INNER: usize = 4;
+    let prefixes = |h: &Hir| -> Option<Vec<Vec<u8>>> {
+        let seq = Extractor::new()
+            .kind(ExtractKind::Prefix)
+            .limit_class(16)
+            .limit_repeat(16)
+            .limit_literal_len(64)
+            .limit_total(256)
+            .extract(h);
+        let lits: Vec<Vec<u8>> = seq.literals()?.iter().map(|l| l.as_bytes().to_vec()).collect();
+        (!lits.is_empty() && lits.iter().all(|l| l.len() >= MIN_INNER)).then_some(lits)
+    };
+    match hir.kind() {
+        HirKind::Capture(c) => required_literals(&c.sub),
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for b in branches {
+                all.extend(required_literals(b)?);
+            }
+            all.sort();
+            all.dedup();
+            Some(all)
+        }
+        HirKind::Repetition(r) if r.min >= 1 => required_literals(&r.sub),
+        HirKind::Concat(parts) => {
+            let mut best: Option<Vec<Vec<u8>>> = None;
+            for i in 0..parts.len() {
+                // What the rest of the sequence starts with, or what this
+                // element holds somewhere.
+                let rest = Hir::concat(parts[i..].to_vec());
+                for found in [prefixes(&rest), required_literals(&parts[i])] {
+                    let Some(mut lits) = found else { continue };
+                    lits.sort();
+                    lits.dedup();
+                    let key = |l: &Vec<Vec<u8>>| (l.iter().map(Vec::len).min().unwrap_or(0), usize::MAX - l.len());
+                    if best.as_ref().is_none_or(|b| key(&lits) > key(b)) {
+                        best = Some(lits);
+                    }
+                }
+            }
+            best
+        }
+        _ => prefixes(hir),
+    }
 }
 
 /// Letter n-gram probabilities for restoring lost characters, derived from

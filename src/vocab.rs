@@ -109,8 +109,14 @@ struct Regexes {
     compiled: Vec<OnceLock<Regex>>,
     /// Pattern index in `embedded::REGEX_PATTERNS` → the rules using it.
     rules_of: Vec<Vec<u32>>,
-    /// Rules without known prefixes: tried on every block.
+    /// Rules without known prefixes or inner literals: tried on every block.
     always: Vec<u32>,
+    /// Literals one of which every match of a rule that may match anywhere
+    /// contains (`build.rs`), searched once per block: the rule is tried
+    /// only when one occurs.
+    inner: Option<AhoCorasick>,
+    /// Literal index in `inner` → the rule.
+    inner_rules: Vec<u32>,
 }
 
 fn compile_regex(pat: &str) -> Result<Regex, regex::Error> {
@@ -123,11 +129,19 @@ impl Regexes {
     fn new(pats: Vec<String>, at: &[String]) -> Result<Regexes, String> {
         let known: HashMap<&str, usize> = embedded::REGEX_PATTERNS.iter().enumerate().map(|(i, p)| (*p, i)).collect();
         let mut rules_of = vec![Vec::new(); embedded::REGEX_PATTERNS.len()];
+        let inner_of: HashMap<&str, &[&str]> = embedded::REGEX_INNER.iter().copied().collect();
         let mut always = Vec::new();
+        let (mut inner_lits, mut inner_rules): (Vec<&str>, Vec<u32>) = (Vec::new(), Vec::new());
         let compiled: Vec<OnceLock<Regex>> = (0..pats.len()).map(|_| OnceLock::new()).collect();
         for (i, pat) in pats.iter().enumerate() {
             match known.get(pat.as_str()) {
                 Some(&k) => rules_of[k].push(i as u32),
+                None if inner_of.contains_key(pat.as_str()) => {
+                    for &l in inner_of[pat.as_str()] {
+                        inner_lits.push(l);
+                        inner_rules.push(i as u32);
+                    }
+                }
                 None => {
                     let re = compile_regex(pat).map_err(|e| format!("{}: {e}", at[i]))?;
                     let _ = compiled[i].set(re);
@@ -135,7 +149,17 @@ impl Regexes {
                 }
             }
         }
-        Ok(Regexes { pats, compiled, rules_of, always })
+        let inner = if inner_lits.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&inner_lits)
+                    .map_err(|e| format!("inner literals of the regex rules: {e}"))?,
+            )
+        };
+        Ok(Regexes { pats, compiled, rules_of, always, inner, inner_rules })
     }
 
     fn get(&self, i: usize) -> &Regex {
@@ -146,6 +170,11 @@ impl Regexes {
     /// those `wanted` accepts (checked before any regex runs).
     fn matches(&self, text: &str, mut wanted: impl FnMut(usize) -> bool) -> Vec<usize> {
         let mut cand: Vec<usize> = self.always.iter().map(|&i| i as usize).collect();
+        if let Some(ac) = &self.inner {
+            for m in ac.find_overlapping_iter(text) {
+                cand.push(self.inner_rules[m.pattern().as_usize()] as usize);
+            }
+        }
         let mut node = 0usize;
         for &b in text.as_bytes() {
             let (fe, ne, _, _) = embedded::REGEX_TRIE[node];
@@ -937,5 +966,51 @@ mod tests {
         }
         // Only rules whose matches may start with anything go unindexed.
         assert!(v.regexes.always.len() * 20 < v.regexes.pats.len(), "build.rs indexes the shipped regex rules");
+    }
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    /// The example lines of `tests/vocab/` (hits and misses alike), plus
+    /// lines each regex rule that may match anywhere is written for.
+    fn texts() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vocab");
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let body = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for line in body.lines().filter(|l| !l.starts_with('#')) {
+                if let Some((_, text)) = line.split_once('\t') {
+                    out.push(normalize(text));
+                }
+            }
+        }
+        out
+    }
+
+    /// The trie of prefixes and the inner literals only skip rules that
+    /// cannot match: on every example, the rules they let through and
+    /// match are exactly the rules that match.
+    #[test]
+    fn the_prefilters_never_hide_a_match() {
+        let v = Vocab::get();
+        let r = &v.regexes;
+        let texts = texts();
+        let mut seen = vec![false; r.pats.len()];
+        for t in &texts {
+            let all: Vec<usize> = (0..r.pats.len()).filter(|&i| r.get(i).is_match(t)).collect();
+            assert_eq!(r.matches(t, |_| true), all, "{t:?}");
+            for i in all {
+                seen[i] = true;
+            }
+        }
+        // Every rule searched by its inner literals has an example to be
+        // checked on.
+        for (i, p) in r.pats.iter().enumerate() {
+            let inner = embedded::REGEX_INNER.iter().any(|x| x.0 == p);
+            assert!(!inner || seen[i], "no example line matches {p}");
+        }
+        assert!(embedded::REGEX_INNER.len() >= 15, "build.rs finds inner literals");
     }
 }
