@@ -564,8 +564,12 @@ impl Derived {
         let mut d = Derived::default();
         let mut spellings: FastMap<Box<str>, (Box<str>, u64)> = FastMap::default();
         for (w, &n) in &lex.words {
+            // Most words are in lower case already: no copy for them.
+            if w.chars().all(|c| lower_char(c) == c) {
+                continue;
+            }
             let lw = lower(w);
-            if lw.as_str() != &**w {
+            {
                 let e = spellings.entry(lw.as_str().into()).or_insert_with(|| (w.clone(), 0));
                 // Most frequent spelling; ties to the lexicographically first.
                 if n > e.1 || n == e.1 && *w < e.0 {
@@ -695,23 +699,29 @@ fn ngram_model<'w>(
     size: usize,
     mut bigrams: Option<&mut FastMap<(char, char), u32>>,
 ) -> FastMap<u128, f32> {
-    // n-gram counts; a context's total is the sum of the counts of the
-    // n-grams that extend it, added up afterwards over the distinct n-grams
-    // rather than once per occurrence.
-    let mut grams: FastMap<u128, u32> = FastMap::default();
+    // n-gram counts (exact in an f32 up to 2^24), turned into ln P in
+    // place. A context's total is the count of the context as an n-gram
+    // itself: every occurrence of it is followed by a character, since only
+    // the end-of-word mark ends a word and no context ends with it. The
+    // contexts made of start-of-word marks alone occur once per word, and
+    // the empty context as often as there are characters.
+    let mut grams: FastMap<u128, f32> = FastMap::default();
     grams.reserve(size * 8);
     let mut buf: Vec<char> = Vec::with_capacity(48);
+    let (mut nwords, mut nchars) = (0u64, 0u64);
     for lw in words {
         buf.clear();
         buf.extend(std::iter::repeat_n(BOW, ORDER - 1));
         buf.extend(lw.chars());
         buf.push(EOW);
+        nwords += 1;
+        nchars += (buf.len() - (ORDER - 1)) as u64;
         for i in ORDER - 1..buf.len() {
             // Keys of the grams ending at `i`, shortest first.
             let mut k: u128 = 0;
             for n in 1..=ORDER {
                 k |= (buf[i + 1 - n] as u128) << (21 * (n - 1));
-                *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1;
+                *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1.0;
             }
             if let Some(bg) = bigrams.as_deref_mut() {
                 let (a, b) = (buf[i - 1], buf[i]);
@@ -721,18 +731,26 @@ fn ngram_model<'w>(
             }
         }
     }
-    let mut contexts: FastMap<u128, u32> = FastMap::default();
-    contexts.reserve(grams.len());
-    for (&k, &n) in &grams {
-        *contexts.entry(context_key(k)).or_default() += n;
+    let all_bow = |ctx: u128| {
+        let len = (ctx >> (21 * ORDER)) as usize;
+        (0..len).all(|j| (ctx >> (21 * j)) & 0x1f_ffff == BOW as u128)
+    };
+    // A copy of the counts to read the contexts' from (a flat copy of the
+    // table, no hashing), while the n-grams' own turn into ln P.
+    let counts = grams.clone();
+    for (&k, v) in grams.iter_mut() {
+        let n = *v;
+        let ctx = context_key(k);
+        let den = if ctx >> (21 * ORDER) == 0 {
+            nchars as f32
+        } else if all_bow(ctx) {
+            nwords as f32
+        } else {
+            counts.get(&ctx).copied().unwrap_or(n)
+        };
+        *v = (n / den.max(n)).ln();
     }
-    let mut logp: FastMap<u128, f32> = FastMap::default();
-    logp.reserve(grams.len());
-    for (&k, &n) in &grams {
-        let den = contexts.get(&context_key(k)).copied().unwrap_or(n).max(n);
-        logp.insert(k, (n as f32 / den as f32).ln());
-    }
-    logp
+    grams
 }
 
 /// Add per-language token sums.
@@ -1014,6 +1032,43 @@ mod tests {
     }
 
     use super::*;
+
+    /// The model as first written: every context's total summed from the
+    /// n-grams that extend it.
+    fn ngram_model_by_sums(words: &[&str]) -> FastMap<u128, f32> {
+        let mut grams: FastMap<u128, u32> = FastMap::default();
+        for lw in words {
+            let mut buf: Vec<char> = vec![BOW; ORDER - 1];
+            buf.extend(lw.chars());
+            buf.push(EOW);
+            for i in ORDER - 1..buf.len() {
+                let mut k: u128 = 0;
+                for n in 1..=ORDER {
+                    k |= (buf[i + 1 - n] as u128) << (21 * (n - 1));
+                    *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1;
+                }
+            }
+        }
+        let mut contexts: FastMap<u128, u32> = FastMap::default();
+        for (&k, &n) in &grams {
+            *contexts.entry(context_key(k)).or_default() += n;
+        }
+        grams.iter().map(|(&k, &n)| (k, (n as f32 / contexts[&context_key(k)] as f32).ln())).collect()
+    }
+
+    #[test]
+    fn contexts_counted_as_ngrams_give_the_same_model() {
+        let words = [
+            "a", "ab", "abc", "abcd", "abcde", "abcdef", "bcdef", "x", "über", "überall", "straße", "été", "l’eau",
+            "don't", "naïve", "żółć", "aaaaaaa", "aa", "b", "ba", "cab", "abcab",
+        ];
+        let fast = ngram_model(words.iter().copied(), words.len(), None);
+        let slow = ngram_model_by_sums(&words);
+        assert_eq!(fast.len(), slow.len());
+        for (k, v) in &slow {
+            assert_eq!(fast.get(k), Some(v), "{k:x}");
+        }
+    }
 
     #[test]
     fn learns_intact_words_only() {
