@@ -197,7 +197,8 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
 /// letters that has a letter outside ASCII (the only letters a `?` or U+FFFD
 /// can stand for) and the ASCII n-grams up to 3 letters (the backoff once
 /// the lost letter has left the context). Written as one `fst` map, keyed by
-/// language code then n-gram, valued by -ln P in eighths of a nat. Also
+/// language code then the n-gram backwards (last letter first), valued by
+/// -ln P in eighths of a nat. Also
 /// `letters.rs`: each language's own letters outside ASCII, most frequent
 /// first (the candidates for a lost letter when the batch is too small to
 /// have its own).
@@ -234,6 +235,7 @@ fn letter_model(out: &Path) {
     let mut alphabets = String::from(
         "/// Per language: its letters outside ASCII, most frequent first.\npub(crate) static ALPHABETS: &[(&str, &str)] = &[\n",
     );
+    let mut grams: Vec<(Vec<u8>, u64)> = Vec::new();
     for (code, dir) in langs {
         let mut letters: Vec<(u64, char)> = Vec::new();
         let file = dir.get_file("ngrams.fst").expect("lingua model without ngrams.fst");
@@ -252,9 +254,18 @@ fn letter_model(out: &Path) {
             if n == 1 && !g.is_ascii() && q <= 74 {
                 letters.push((q, g.chars().next().unwrap()));
             }
+            // The n-gram backwards (the predicted letter first, then its
+            // context from the nearest letter back): one walk down the map
+            // then finds every order of a context at once.
             let mut key = code.as_bytes().to_vec();
-            key.extend_from_slice(k);
-            b.insert(&key, q).expect("lingua n-grams out of order");
+            for ch in g.chars().rev() {
+                key.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+            grams.push((key, q));
+        }
+        grams.sort();
+        for (key, q) in grams.drain(..) {
+            b.insert(&key, q).expect("reversed n-grams sorted");
         }
         letters.sort();
         let letters: String = letters.iter().map(|x| x.1).collect();

@@ -14,8 +14,10 @@
 use std::sync::OnceLock;
 
 /// The table written by `build.rs`: key = language code, then the n-gram
-/// (lower case, UTF-8); value = -ln P(last letter | the others), in
-/// eighths of a nat.
+/// backwards (lower case, UTF-8, the predicted letter first, then the one
+/// before it, …), so that the contexts of one letter, from the shortest to
+/// the longest, lie along one path; value = -ln P(last letter | the
+/// others), in eighths of a nat.
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/letters.fst"));
 
 /// Longest n-gram the table has.
@@ -139,6 +141,11 @@ impl Letters {
     /// ln P(`c` | the letters of `ctx` since its last non-letter), with
     /// stupid backoff; `None` when `c` is not a letter (word ends are the
     /// batch model's business). `ctx` and `c` are lower case.
+    ///
+    /// One walk down the table from `c` back through its context finds the
+    /// longest n-gram it holds; each order between that one and the longest
+    /// asked for costs [`BACKOFF`], except the ASCII orders the table never
+    /// holds (longer than [`ASCII_ORDER`]), which are passed over free.
     pub(crate) fn logp(&self, ctx: &[char], c: char) -> Option<f32> {
         if !c.is_alphabetic() {
             return None;
@@ -146,25 +153,44 @@ impl Letters {
         let start = ctx.iter().rposition(|x| !x.is_alphabetic()).map_or(0, |i| i + 1);
         let letters = &ctx[start..];
         let max = letters.len().min(ORDER - 1);
-        let mut key = [0u8; 2 + 4 * ORDER];
-        key[..2].copy_from_slice(&self.code);
-        let mut pen = 0.0;
-        for n in (0..=max).rev() {
-            let gram = &letters[letters.len() - n..];
-            if n + 1 > ASCII_ORDER && c.is_ascii() && gram.iter().all(char::is_ascii) {
-                // Not in the table, whatever its probability: try shorter.
-                continue;
+        let fst = map().as_fst();
+        let mut node = fst.root();
+        let mut out = fst::raw::Output::zero();
+        let step = |node: &mut fst::raw::Node<'_>, out: &mut fst::raw::Output, b: u8| -> bool {
+            match node.find_input(b) {
+                Some(i) => {
+                    let t = node.transition(i);
+                    *out = out.cat(t.out);
+                    *node = fst.node(t.addr);
+                    true
+                }
+                None => false,
             }
-            let mut len = 2;
-            for &x in gram.iter().chain(std::iter::once(&c)) {
-                len += x.encode_utf8(&mut key[len..]).len();
+        };
+        // The longest context found (its length) and its value.
+        let mut found: Option<(usize, u64)> = None;
+        if self.code.iter().all(|&b| step(&mut node, &mut out, b)) {
+            let mut buf = [0u8; 4];
+            'walk: for (n, ch) in std::iter::once(c).chain(letters.iter().rev().take(max).copied()).enumerate() {
+                for &b in ch.encode_utf8(&mut buf).as_bytes() {
+                    if !step(&mut node, &mut out, b) {
+                        break 'walk;
+                    }
+                }
+                if node.is_final() {
+                    found = Some((n, out.cat(node.final_output()).value()));
+                }
             }
-            if let Some(q) = map().get(&key[..len]) {
-                return Some(-(q as f32) / 8.0 + pen);
-            }
-            pen += BACKOFF;
         }
-        Some(FLOOR + pen)
+        // Orders skipped on the way down: those the table could hold.
+        let held = |n: usize| {
+            !(n + 1 > ASCII_ORDER && c.is_ascii() && letters[letters.len() - n..].iter().all(char::is_ascii))
+        };
+        let skipped = |from: usize| ((from)..=max).filter(|&n| held(n)).count() as f32;
+        Some(match found {
+            Some((n, q)) => -(q as f32) / 8.0 + BACKOFF * skipped(n + 1),
+            None => FLOOR + BACKOFF * skipped(0),
+        })
     }
 }
 
@@ -175,6 +201,55 @@ mod tests {
     fn word(l: Letters, w: &str) -> f32 {
         let cs: Vec<char> = w.chars().collect();
         (0..cs.len()).map(|i| l.logp(&cs[..i], cs[i]).unwrap()).sum()
+    }
+
+    /// The backoff as first written: one lookup per order, longest first.
+    fn logp_per_order(l: Letters, ctx: &[char], c: char) -> f32 {
+        let letters = &ctx[ctx.iter().rposition(|x| !x.is_alphabetic()).map_or(0, |i| i + 1)..];
+        let mut pen = 0.0;
+        for n in (0..=letters.len().min(ORDER - 1)).rev() {
+            let gram = &letters[letters.len() - n..];
+            if n + 1 > ASCII_ORDER && c.is_ascii() && gram.iter().all(char::is_ascii) {
+                continue;
+            }
+            let mut key = l.code.to_vec();
+            for &x in std::iter::once(&c).chain(gram.iter().rev()) {
+                key.extend_from_slice(x.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+            if let Some(q) = map().get(&key) {
+                return -(q as f32) / 8.0 + pen;
+            }
+            pen += BACKOFF;
+        }
+        FLOOR + pen
+    }
+
+    #[test]
+    fn one_walk_finds_what_a_lookup_per_order_finds() {
+        let mut checked = 0;
+        for (code, alphabet) in ALPHABETS {
+            let l = Letters::of(code).unwrap();
+            let pool: Vec<char> = "aeinorstlcdu".chars().chain(alphabet.chars().take(8)).collect();
+            // Every context of up to five letters drawn from a fixed walk
+            // through the pool, and a non-letter that cuts the context.
+            for s in 0..pool.len() {
+                let ctx: Vec<char> = (0..6).map(|k| pool[(s + k * 7) % pool.len()]).collect();
+                for cut in [None, Some(2)] {
+                    let mut ctx = ctx.clone();
+                    if let Some(k) = cut {
+                        ctx[k] = ' ';
+                    }
+                    for &c in &pool {
+                        for len in 0..=ctx.len() {
+                            let got = l.logp(&ctx[..len], c).unwrap();
+                            assert_eq!(got, logp_per_order(l, &ctx[..len], c), "{code} {:?} {c}", &ctx[..len]);
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 10_000);
     }
 
     #[test]
