@@ -263,8 +263,27 @@ fn default_max_words(kind: &str) -> usize {
     }
 }
 
+/// Greek without its accents and with one sigma: text set in capitals
+/// carries no accents ("ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ"), lower-casing a capital sigma
+/// cannot know it ends a word, and much Greek on the web is typed without
+/// accents, so "Διαβάστε επίσης" and its capitals fold to one form.
+fn fold_greek(c: char) -> char {
+    match c {
+        'ά' => 'α',
+        'έ' => 'ε',
+        'ή' => 'η',
+        'ί' | 'ϊ' | 'ΐ' => 'ι',
+        'ό' => 'ο',
+        'ύ' | 'ϋ' | 'ΰ' => 'υ',
+        'ώ' => 'ω',
+        'ς' => 'σ',
+        c => c,
+    }
+}
+
 /// Fold case and the typographic variants of quotes, dashes and spaces, so
-/// one rule covers "You’ll", "You'll" and "YOU'LL".
+/// one rule covers "You’ll", "You'll" and "YOU'LL" (and Greek accents, see
+/// [`fold_greek`]).
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = true;
@@ -290,7 +309,7 @@ pub fn normalize(text: &str) -> String {
             // Turkish dotted capital I: plain i, not i + combining dot.
             out.push('i');
         } else {
-            out.extend(c.to_lowercase());
+            out.extend(c.to_lowercase().map(fold_greek));
         }
     }
     if out.ends_with(' ') {
@@ -364,6 +383,15 @@ impl Vocab {
                         }
                         if let Some(re) = line.strip_prefix('/') {
                             let re = re.trim();
+                            // Matched against normalised text: a letter that
+                            // normalising folds away could never match.
+                            if let Some(c) = re.chars().find(|&c| fold_greek(c) != c) {
+                                return Err(format!(
+                                    "{}: write {c:?} as {:?} (rules match normalised text)",
+                                    at(),
+                                    fold_greek(c)
+                                ));
+                            }
                             // Checked when the set is built (compiling each one
                             // here doubled the start-up time of every run).
                             regex_pats.push(re.to_string());
@@ -821,6 +849,18 @@ mod tests {
         assert!(e.starts_with("phrases/byline/en.txt:2:"), "{e}");
         let e = Vocab::from_files(&[("phrases/byline/en.txt", "# c\n? nothing\n")]).err().unwrap();
         assert!(e.starts_with("phrases/byline/en.txt:2:"), "{e}");
+        // A regex spelled with a letter that normalising folds away could
+        // never match.
+        let e =
+            Vocab::from_files(&[("phrases/related/el.txt", "= διαβάστε επίσης\n/ ^διαβάστε επίσης:\n")]).err().unwrap();
+        assert!(e.starts_with("phrases/related/el.txt:2:") && e.contains("'α'"), "{e}");
+    }
+
+    #[test]
+    fn greek_folds_accents_and_final_sigma() {
+        assert_eq!(normalize("Διαβάστε επίσης"), "διαβαστε επισησ");
+        assert_eq!(normalize("ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ"), normalize("Διαβάστε επίσης"));
+        assert_eq!(normalize("Προϋπολογισμός ΐ ΰ"), "προυπολογισμοσ ι υ");
     }
 
     #[test]
