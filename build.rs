@@ -135,10 +135,12 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
 /// Literals one of which every match of `hir` contains, when there is such
 /// a set worth searching for (each literal at least [`MIN_INNER`] bytes):
 /// "^.*we reserve the right to …" matches only text that contains "we
-/// reserve the right to ". The set is the prefix literals of the part of the
-/// pattern from some element of its top-level sequence on; of all the
-/// elements, the one whose set has the longest shortest literal (then the
-/// fewest literals) is taken. An alternation needs a set for each branch.
+/// reserve the right to ". In a sequence, each element offers two sets:
+/// the prefix literals of the sequence from that element on (a match of the
+/// whole contains a match of that part), and what the element itself must
+/// contain (a group, a repeat of at least one); of all of them the set whose
+/// shortest literal is longest (then the one with fewest literals) is taken.
+/// An alternation needs a set for each branch, and is their union.
 fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::{Hir, HirKind};
