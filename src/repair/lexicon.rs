@@ -568,13 +568,10 @@ impl Derived {
             if w.chars().all(|c| lower_char(c) == c) {
                 continue;
             }
-            let lw = lower(w);
-            {
-                let e = spellings.entry(lw.as_str().into()).or_insert_with(|| (w.clone(), 0));
-                // Most frequent spelling; ties to the lexicographically first.
-                if n > e.1 || n == e.1 && *w < e.0 {
-                    *e = (w.clone(), n);
-                }
+            let e = spellings.entry(lower(w).into()).or_insert_with(|| (w.clone(), 0));
+            // Most frequent spelling; ties to the lexicographically first.
+            if n > e.1 || n == e.1 && *w < e.0 {
+                *e = (w.clone(), n);
             }
         }
         // A spelling only stands for the word when it is more common than
@@ -699,13 +696,12 @@ fn ngram_model<'w>(
     size: usize,
     mut bigrams: Option<&mut FastMap<(char, char), u32>>,
 ) -> FastMap<u128, f32> {
-    // n-gram counts (exact in an f32 up to 2^24), turned into ln P in
-    // place. A context's total is the count of the context as an n-gram
-    // itself: every occurrence of it is followed by a character, since only
-    // the end-of-word mark ends a word and no context ends with it. The
-    // contexts made of start-of-word marks alone occur once per word, and
-    // the empty context as often as there are characters.
-    let mut grams: FastMap<u128, f32> = FastMap::default();
+    // n-gram counts, then ln P. A context's total is the count of the
+    // context as an n-gram itself: every occurrence of it is followed by a
+    // character, since only the end-of-word mark ends a word and no context
+    // ends with it. The contexts made of start-of-word marks alone occur
+    // once per word, and the empty context once per character or word end.
+    let mut grams: FastMap<u128, u32> = FastMap::default();
     grams.reserve(size * 8);
     let mut buf: Vec<char> = Vec::with_capacity(48);
     let (mut nwords, mut nchars) = (0u64, 0u64);
@@ -721,7 +717,7 @@ fn ngram_model<'w>(
             let mut k: u128 = 0;
             for n in 1..=ORDER {
                 k |= (buf[i + 1 - n] as u128) << (21 * (n - 1));
-                *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1.0;
+                *grams.entry(k | ((n as u128) << (21 * ORDER))).or_default() += 1;
             }
             if let Some(bg) = bigrams.as_deref_mut() {
                 let (a, b) = (buf[i - 1], buf[i]);
@@ -735,22 +731,20 @@ fn ngram_model<'w>(
         let len = (ctx >> (21 * ORDER)) as usize;
         (0..len).all(|j| (ctx >> (21 * j)) & 0x1f_ffff == BOW as u128)
     };
-    // A copy of the counts to read the contexts' from (a flat copy of the
-    // table, no hashing), while the n-grams' own turn into ln P.
-    let counts = grams.clone();
-    for (&k, v) in grams.iter_mut() {
-        let n = *v;
-        let ctx = context_key(k);
-        let den = if ctx >> (21 * ORDER) == 0 {
-            nchars as f32
-        } else if all_bow(ctx) {
-            nwords as f32
-        } else {
-            counts.get(&ctx).copied().unwrap_or(n)
-        };
-        *v = (n / den.max(n)).ln();
-    }
     grams
+        .iter()
+        .map(|(&k, &n)| {
+            let ctx = context_key(k);
+            let den = if ctx >> (21 * ORDER) == 0 {
+                nchars
+            } else if all_bow(ctx) {
+                nwords
+            } else {
+                grams.get(&ctx).map_or(0, |&c| u64::from(c))
+            };
+            (k, (n as f32 / den.max(u64::from(n)) as f32).ln())
+        })
+        .collect()
 }
 
 /// Add per-language token sums.
