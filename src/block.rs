@@ -101,6 +101,12 @@ pub struct Block {
     /// Numbers about the block's place in the DOM (zero in text mode), for
     /// the learned scorer.
     pub dom: DomStats,
+    /// The marker a list item shows on the page ("- ", "3. ", indented two
+    /// spaces per level of nesting), set on the first block of each `<li>`.
+    /// The output puts it before the text, so a kept list still reads as a
+    /// list; the classifier never sees it. `None` in text mode, where a
+    /// line keeps whatever marker it was written with.
+    pub mark: Option<String>,
 }
 
 /// Where a block sits in the DOM, in numbers.
@@ -137,6 +143,7 @@ impl Block {
             attr_src: usize::MAX,
             in_chrome: false,
             in_main: None,
+            mark: None,
             gap_before,
             group,
             has_dom: false,

@@ -139,6 +139,10 @@ pub struct Options {
     /// Keep the text of dropped blocks in the result (for audits of what
     /// was removed), even without `explain`.
     pub dropped_text: bool,
+    /// Start each kept list item with the marker the page shows for it
+    /// ("- ", "2. "), so that a list reads as one and its items do not run
+    /// together like paragraphs. On by default; off for plain paragraphs.
+    pub list_marks: bool,
 }
 
 /// Default `max_bytes`: larger than any real article page, small enough
@@ -161,6 +165,7 @@ impl Default for Options {
             site: None,
             timeout: None,
             dropped_text: false,
+            list_marks: true,
         }
     }
 }
@@ -330,6 +335,41 @@ fn settle(paragraphs: &mut Vec<String>, owners: &mut Vec<usize>, decisions: &mut
     }
 }
 
+/// Whether a list item's text already starts with a marker of its own (a
+/// bullet character, a dash, or a number or letter with `.` or `)`): the
+/// page wrote it into the text, so the item gets no second one.
+fn marked(text: &str) -> bool {
+    let Some(first) = text.chars().next() else { return false };
+    if matches!(
+        first,
+        '-' | '*'
+            | '+'
+            | '–'
+            | '—'
+            | '•'
+            | '◦'
+            | '▪'
+            | '▫'
+            | '·'
+            | '►'
+            | '▸'
+            | '‣'
+            | '→'
+            | '✓'
+            | '✔'
+            | '★'
+    ) {
+        return true;
+    }
+    // "1.", "12)", "a)", "iv." followed by a space.
+    let head: String = text.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let n = head.chars().count();
+    let numeric = n > 0 && n <= 3 && head.chars().all(|c| c.is_ascii_digit());
+    let letter = n == 1 || n <= 4 && head.chars().all(|c| matches!(c.to_ascii_lowercase(), 'i' | 'v' | 'x'));
+    let rest = &text[head.len()..];
+    (numeric || letter) && (rest.starts_with(". ") || rest.starts_with(") "))
+}
+
 /// Repair-only on flat text: the text keeps its own lines and spacing; only
 /// repairs change it.
 fn repair_lines(text: &str, encoding: &'static str, opts: &Options) -> Cleaned {
@@ -453,7 +493,10 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
             None => b.text.clone(),
         };
         if !para.trim().is_empty() {
-            paragraphs.push(para);
+            paragraphs.push(match &b.mark {
+                Some(m) if opts.list_marks && !marked(&para) => format!("{m}{para}"),
+                _ => para,
+            });
             owners.push(i);
         }
     }
@@ -484,6 +527,37 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_list_items_show_their_markers_unless_they_have_one() {
+        let body = "<p>A long opening paragraph of the article explains what the list below is about, \
+                    and why each of its points matters to the reader who came here.</p>";
+        let page = format!(
+            "<html><body><article>{body}<ol><li>First step of the method, described in a full sentence.</li>\
+             <li>2. Second step, which the page numbered itself.</li></ol>\
+             <ul><li>• A point with its own bullet character.</li>\
+             <li>A point written without one, in a sentence.</li></ul>{body}</article></body></html>"
+        );
+        let c = clean(page.as_bytes(), &Options::default()).unwrap();
+        let lines: Vec<&str> = c.text.lines().collect();
+        assert!(lines.contains(&"1. First step of the method, described in a full sentence."), "{lines:?}");
+        assert!(lines.contains(&"2. Second step, which the page numbered itself."), "{lines:?}");
+        assert!(lines.contains(&"• A point with its own bullet character."), "{lines:?}");
+        assert!(lines.contains(&"- A point written without one, in a sentence."), "{lines:?}");
+        let plain = clean(page.as_bytes(), &Options { list_marks: false, ..Options::default() }).unwrap();
+        assert!(plain.text.lines().any(|l| l == "First step of the method, described in a full sentence."));
+        assert!(!plain.text.lines().any(|l| l.starts_with("- ") || l.starts_with("1. ")));
+    }
+
+    #[test]
+    fn own_markers_are_recognised() {
+        for t in ["1. x", "12) x", "a) x", "iv. x", "- x", "• x", "– x"] {
+            assert!(marked(t), "{t}");
+        }
+        for t in ["A quick x", "1999 was", "Item. x", "x", "I think", "2.5 kg"] {
+            assert!(!marked(t), "{t}");
+        }
+    }
 
     #[test]
     fn a_page_is_not_cleaned_to_nothing_while_it_has_prose() {

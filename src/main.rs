@@ -123,6 +123,13 @@ struct Cli {
     #[arg(long)]
     headline: bool,
 
+    /// Leave list items unmarked. By default each kept list item starts
+    /// with the marker the page shows for it: "- " in a bulleted list,
+    /// "1. ", "2. "… in a numbered one, two spaces of indent per level of
+    /// nesting (HTML input only; flat text keeps its own lines).
+    #[arg(long)]
+    no_list_marks: bool,
+
     /// What scour does by default now; accepted so that older scripts run.
     #[arg(long, hide = true, conflicts_with = "headline")]
     no_headline: bool,
@@ -278,6 +285,7 @@ fn main() -> ExitCode {
         max_bytes: cli.max_bytes,
         rules_only: cli.rules_only,
         timeout: cli.timeout,
+        list_marks: !cli.no_list_marks,
         ..scour::Options::default()
     };
     if cli.repair_only {

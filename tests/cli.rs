@@ -330,3 +330,19 @@ fn cosmetic_folds_are_opt_in_flags() {
     let o = run(scour().args(["--no-repair", "--straight-quotes"]).arg(&f));
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn list_marks_are_on_by_default_and_can_be_turned_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = format!(
+        "{PROSE}</p><ol><li>Bring the budget to a vote before the end of the month, as the law asks.</li>\
+         <li>Publish every line of it on the city's website for the residents to read.</li></ol><p>{PROSE}"
+    );
+    let f = write(dir.path(), "a.html", page("Budget", &body).as_bytes());
+    let marked = stdout(&run(scour().arg(&f)));
+    assert!(marked.contains("\n1. Bring the budget to a vote"), "{marked}");
+    assert!(marked.contains("\n2. Publish every line"), "{marked}");
+    let plain = stdout(&run(scour().arg("--no-list-marks").arg(&f)));
+    assert!(plain.contains("\nBring the budget to a vote"), "{plain}");
+    assert!(!plain.contains("1. "), "{plain}");
+}

@@ -214,6 +214,19 @@ struct Frame {
     label: String,
     /// Length of the block buffer when the element opened.
     buf_at: usize,
+    /// A `<ul>`, `<ol>` or `<menu>`: it pushed a [`List`].
+    list: bool,
+    /// An `<li>`, with its marker until its first block takes it.
+    item: Option<Option<String>>,
+}
+
+/// An open list: how its items are marked.
+struct List {
+    /// `<ol>`: items numbered; else bulleted.
+    ordered: bool,
+    /// The next item's number (`start`, `value`, `reversed` obeyed).
+    next: i64,
+    step: i64,
 }
 
 struct Builder<'v> {
@@ -257,6 +270,8 @@ struct Builder<'v> {
     /// Ids named by `aria-controls` on a disclosure button or a tab (an
     /// element with `aria-expanded` or `role=tab`): the panels it opens.
     controlled: HashSet<String>,
+    /// Open lists, innermost last.
+    lists: Vec<List>,
 }
 
 /// Class/id weight at which one element decides the evidence for all its
@@ -301,6 +316,8 @@ impl<'v> Builder<'v> {
         } else {
             String::new()
         };
+        // The first block inside a list item carries the item's marker.
+        let mark = self.stack.iter_mut().rev().find_map(|f| f.item.as_mut()).and_then(Option::take);
         let nchars = text.chars().count();
         self.elems[owner as usize].text += nchars as u32;
         self.elems[owner as usize].links += links.min(nchars) as u32;
@@ -318,6 +335,7 @@ impl<'v> Builder<'v> {
             gap_before: false,
             group: owner as usize,
             has_dom: true,
+            mark,
             dom: DomStats {
                 depth: self.stack.len().min(u16::MAX as usize) as u16,
                 in_article: last.main,
@@ -499,6 +517,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
         visible_chars: 0,
         noscript: String::new(),
         controlled: HashSet::default(),
+        lists: Vec::new(),
     };
     for edge in doc.tree.root().traverse() {
         crate::deadline::tick();
@@ -710,8 +729,15 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                         score: 0.0,
                         scored: false,
                     });
+                    let list = !skip && matches!(tag, "ul" | "ol" | "menu");
+                    if list {
+                        b.lists.push(list_of(tag, el, node));
+                    }
+                    let item = (!skip && tag == "li").then(|| Some(item_mark(&mut b.lists, el)));
                     b.stack.push(Frame {
                         ord,
+                        list,
+                        item,
                         block,
                         skip,
                         hides,
@@ -764,7 +790,9 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                 if link {
                     b.link_depth -= 1;
                 }
-                b.stack.pop();
+                if b.stack.pop().is_some_and(|f| f.list) {
+                    b.lists.pop();
+                }
                 let last = b.elems.len() as u32 - 1;
                 let e = &mut b.elems[ord as usize];
                 e.last = last;
@@ -779,6 +807,37 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
     }
     b.flush();
     b
+}
+
+/// The list `<ul>`, `<ol>` or `<menu>` element `el` opens.
+fn list_of(tag: &str, el: &scraper::node::Element, node: ego_tree::NodeRef<'_, Node>) -> List {
+    let ordered = tag == "ol";
+    let reversed = ordered && el.attr("reversed").is_some();
+    let start = el.attr("start").and_then(|v| v.trim().parse::<i64>().ok());
+    // A reversed list counts down from its number of items.
+    let items =
+        || node.children().filter(|c| c.value().as_element().is_some_and(|e| &*e.name.local == "li")).count() as i64;
+    let next = start.unwrap_or_else(|| if reversed { items() } else { 1 });
+    List { ordered, next, step: if reversed { -1 } else { 1 } }
+}
+
+/// The marker of the next item of the innermost open list: a number for an
+/// ordered list (an item's own `value` resets the count), else a dash;
+/// indented two spaces per enclosing list. An item outside any list gets a
+/// dash.
+fn item_mark(lists: &mut [List], el: &scraper::node::Element) -> String {
+    let indent = "  ".repeat(lists.len().saturating_sub(1));
+    match lists.last_mut() {
+        Some(l) if l.ordered => {
+            if let Some(v) = el.attr("value").and_then(|v| v.trim().parse::<i64>().ok()) {
+                l.next = v;
+            }
+            let n = l.next;
+            l.next = l.next.saturating_add(l.step);
+            format!("{indent}{n}. ")
+        }
+        _ => format!("{indent}- "),
+    }
 }
 
 /// What the page's JSON-LD scripts (cut by the prefilter or met by the
@@ -1043,6 +1102,45 @@ mod tests {
         let p = segment("<div>Intro <b>bold</b> text<p>First   para.</p>tail</div><h2>Head</h2>", false);
         assert_eq!(texts(&p), ["Intro bold text", "First para.", "tail", "Head"]);
         assert_eq!(p.blocks[3].kind, Kind::Heading(2));
+    }
+
+    fn marks(p: &Page) -> Vec<Option<&str>> {
+        p.blocks.iter().map(|b| b.mark.as_deref()).collect()
+    }
+
+    #[test]
+    fn list_items_carry_the_marker_the_page_shows() {
+        let p = segment(
+            "<p>Intro</p><ul><li>one</li><li>two<ul><li>inner</li></ul></li></ul>\
+             <ol start=4><li>four</li><li value=9>nine</li><li><p>ten</p><p>more of ten</p></li></ol>\
+             <ol reversed><li>three</li><li>two</li><li>one</li></ol><li>stray</li>",
+            false,
+        );
+        assert_eq!(
+            texts(&p),
+            ["Intro", "one", "two", "inner", "four", "nine", "ten", "more of ten", "three", "two", "one", "stray"]
+        );
+        assert_eq!(
+            marks(&p),
+            [
+                None,
+                Some("- "),
+                Some("- "),
+                Some("  - "),
+                Some("4. "),
+                Some("9. "),
+                Some("10. "),
+                // Only an item's first block is marked.
+                None,
+                Some("3. "),
+                Some("2. "),
+                Some("1. "),
+                Some("- ")
+            ]
+        );
+        // A hidden item is not shown, so not counted (as a browser does).
+        let p = segment("<ol><li>a</li><li hidden>b</li><li>c</li></ol>", false);
+        assert_eq!(marks(&p), [Some("1. "), Some("2. ")]);
     }
 
     #[test]

@@ -499,8 +499,11 @@ fn attr_is_read(tag: &[u8], attr: &[u8]) -> bool {
         b"aria-expanded",
     ];
     const META: &[&[u8]] = &[b"property", b"name", b"content"];
+    // How a list numbers its items.
+    const OL: &[&[u8]] = &[b"start", b"reversed"];
+    const LI: &[&[u8]] = &[b"value"];
     let is = |list: &[&[u8]]| list.iter().any(|w| w.len() == attr.len() && w.eq_ignore_ascii_case(attr));
-    is(READ) || tag == b"meta" && is(META)
+    is(READ) || tag == b"meta" && is(META) || tag == b"ol" && is(OL) || tag == b"li" && is(LI)
 }
 
 /// Drop the attributes the DOM walk never reads (`src`, `srcset`,
