@@ -74,14 +74,11 @@ pub(crate) fn spaceless(c: char) -> bool {
     )
 }
 
-/// Phrases of one anchor in one automaton, and how far into a block they
-/// can reach.
+/// Searched phrases in one automaton.
 struct Matcher {
     ac: AhoCorasick,
     /// Rule index (into `phrase_rules`) of each pattern.
     rules: Vec<u32>,
-    /// Longest pattern, in bytes.
-    max_len: usize,
     /// Largest word cap of its rules: longer blocks need not be searched.
     max_words: usize,
 }
@@ -96,7 +93,6 @@ impl Matcher {
         Ok(Matcher {
             ac,
             rules: pats.iter().map(|(_, r)| *r).collect(),
-            max_len: pats.iter().map(|(p, _)| p.len()).max().unwrap_or(0),
             max_words: pats.iter().map(|(_, r)| rules[*r as usize].max_words).max().unwrap_or(0),
         })
     }
@@ -198,15 +194,6 @@ impl Regexes {
     }
 }
 
-/// The largest char boundary of `s` at or below `i`.
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// A vocabulary hit: which kind of boilerplate, and the rule that matched
 /// (`cookie/en.txt: ~ uses cookies`), for `--explain`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,12 +209,12 @@ pub struct Vocab {
     /// `=` rules: the block's text (punctuation at the ends aside) looked up
     /// whole.
     line: HashMap<Box<str>, Vec<u32>>,
-    /// `^` rules, searched only in the first bytes of a block.
-    lead: Matcher,
-    /// `$` rules, searched only in the last bytes of a block.
-    tail: Matcher,
-    /// `~` rules, searched everywhere.
-    inside: Matcher,
+    /// The `^`, `$` and `~` rules in one automaton, each match then checked
+    /// for its place (at the start, at the end, anywhere): one pass over a
+    /// block instead of one per anchor. (Searching `^` and `$` rules only in
+    /// a block's first and last bytes saves nothing: every rule's word cap
+    /// is short enough that those windows are most of a block.)
+    phrases: Matcher,
     phrase_rules: Vec<Rule>,
     regexes: Regexes,
     regex_rules: Vec<Rule>,
@@ -478,20 +465,18 @@ impl Vocab {
             }
         }
         let mut line: HashMap<Box<str>, Vec<u32>> = HashMap::default();
-        let (mut lead, mut tail, mut inside) = (Vec::new(), Vec::new(), Vec::new());
+        // Lead, tail and inside patterns in that order (the order in which
+        // the hits of one kind are reported).
+        let mut searched: [Vec<(String, u32)>; 3] = Default::default();
         for (anchor, phrase, rule) in phrase_pats {
             match anchor {
                 Anchor::Line => line.entry(phrase.into()).or_default().push(rule),
-                Anchor::Lead => lead.push((phrase, rule)),
-                Anchor::Tail => tail.push((phrase, rule)),
-                Anchor::Inside => inside.push((phrase, rule)),
+                Anchor::Lead => searched[0].push((phrase, rule)),
+                Anchor::Tail => searched[1].push((phrase, rule)),
+                Anchor::Inside => searched[2].push((phrase, rule)),
             }
         }
-        let (lead, tail, inside) = (
-            Matcher::new(&lead, &phrase_rules)?,
-            Matcher::new(&tail, &phrase_rules)?,
-            Matcher::new(&inside, &phrase_rules)?,
-        );
+        let phrases = Matcher::new(&searched.concat(), &phrase_rules)?;
         let regexes = Regexes::new(regex_pats, &regex_at)?;
         let max_words = phrase_rules.iter().chain(&regex_rules).map(|r| r.max_words).max().unwrap_or(0);
         let regex_max_words = regex_rules.iter().map(|r| r.max_words).max().unwrap_or(0);
@@ -514,9 +499,7 @@ impl Vocab {
             .collect();
         Ok(Vocab {
             line,
-            lead,
-            tail,
-            inside,
+            phrases,
             phrase_rules,
             regexes,
             regex_rules,
@@ -572,21 +555,13 @@ impl Vocab {
                 }
             }
         }
-        // Leads can only sit in the first bytes of a block, tails in the last:
-        // search only there.
-        let lead_end = floor_boundary(norm, core_start + self.lead.max_len + 4);
-        let tail_start = floor_boundary(norm, core_end.saturating_sub(self.tail.max_len + 4));
-        let windows = [(&self.lead, 0, lead_end), (&self.tail, tail_start, norm.len()), (&self.inside, 0, norm.len())];
-        for (matcher, from, to) in windows {
-            if from >= to || nwords > matcher.max_words {
-                continue;
-            }
-            for m in matcher.ac.find_overlapping_iter(&norm[from..to]) {
-                let rule = &self.phrase_rules[matcher.rules[m.pattern().as_usize()] as usize];
+        if nwords <= self.phrases.max_words {
+            for m in self.phrases.ac.find_overlapping_iter(norm) {
+                let rule = &self.phrase_rules[self.phrases.rules[m.pattern().as_usize()] as usize];
                 if !rule.fits(nwords, nchars) {
                     continue;
                 }
-                let (s, e) = (from + m.start(), from + m.end());
+                let (s, e) = (m.start(), m.end());
                 let pat_first_alnum = norm[s..e].starts_with(|c: char| c.is_alphanumeric() && !spaceless(c));
                 let pat_last_alnum = norm[s..e].ends_with(|c: char| c.is_alphanumeric() && !spaceless(c));
                 let before_ok = !pat_first_alnum
