@@ -47,10 +47,19 @@ struct Rule {
     /// Cap on the block's length in characters (`@max_chars`), for scripts
     /// written without spaces, where a paragraph is only a few "words".
     max_chars: usize,
-    source: String,
+    /// The rules file's name (`en.txt`) and the rule as written, for
+    /// [`Rule::source`]: kept as borrowed pieces of the embedded files, as
+    /// the name is only needed for the few rules that hit.
+    file: &'static str,
+    line: &'static str,
 }
 
 impl Rule {
+    /// `cookie/en.txt: ~ uses cookies`, for `--explain`.
+    fn source(&self) -> String {
+        format!("{}/{}: {}", self.kind, self.file, self.line)
+    }
+
     /// Whether a block of `nwords` words and `nchars` characters is short
     /// enough for this rule.
     fn fits(&self, nwords: usize, nchars: usize) -> bool {
@@ -433,7 +442,8 @@ impl Vocab {
                                 anchor: Anchor::Inside,
                                 max_words,
                                 max_chars,
-                                source: format!("{kind}/{}: {line}", parts[2]),
+                                file: parts[2],
+                                line,
                             });
                             continue;
                         }
@@ -444,13 +454,7 @@ impl Vocab {
                             return Err(format!("{}: empty phrase", at()));
                         }
                         phrase_pats.push((anchor, phrase, phrase_rules.len() as u32));
-                        phrase_rules.push(Rule {
-                            kind,
-                            anchor,
-                            max_words,
-                            max_chars,
-                            source: format!("{kind}/{}: {line}", parts[2]),
-                        });
+                        phrase_rules.push(Rule { kind, anchor, max_words, max_chars, file: parts[2], line });
                     }
                 }
                 ["attrs", _] => {
@@ -596,7 +600,7 @@ impl Vocab {
             for &r in self.line.get(&norm[a..b]).map_or(&[][..], |v| v.as_slice()) {
                 let rule = &self.phrase_rules[r as usize];
                 if rule.fits(nwords, nchars) {
-                    found.push((Anchor::Line, Hit { kind: rule.kind, rule: rule.source.clone() }));
+                    found.push((Anchor::Line, Hit { kind: rule.kind, rule: rule.source() }));
                 }
             }
         }
@@ -620,14 +624,14 @@ impl Vocab {
                     Anchor::Inside => true,
                 };
                 if before_ok && after_ok && placed {
-                    found.push((rule.anchor, Hit { kind: rule.kind, rule: rule.source.clone() }));
+                    found.push((rule.anchor, Hit { kind: rule.kind, rule: rule.source() }));
                 }
             }
         }
         if nwords <= self.regex_max_words {
             for i in self.regexes.matches(norm, |i| self.regex_rules[i].fits(nwords, nchars)) {
                 let rule = &self.regex_rules[i];
-                found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source.clone() }));
+                found.push((Anchor::Inside, Hit { kind: rule.kind, rule: rule.source() }));
             }
         }
         found.sort_by_key(|(a, _)| match a {
