@@ -163,15 +163,17 @@ impl Model {
                     let (nodes, leaves) = rest.split_once(" | ").ok_or_else(|| at("tree without leaves"))?;
                     let mut tree = Tree { nodes: Vec::new(), leaves: Vec::new() };
                     for n in nodes.split(' ').filter(|s| !s.is_empty()) {
-                        let p: Vec<&str> = n.split(':').collect();
-                        if p.len() != 4 {
+                        let mut p = n.split(':');
+                        let (Some(f), Some(t), Some(l), Some(r), None) =
+                            (p.next(), p.next(), p.next(), p.next(), p.next())
+                        else {
                             return Err(at("bad node"));
-                        }
+                        };
                         tree.nodes.push(Node {
-                            feature: p[0].parse().map_err(|_| at("bad feature index"))?,
-                            threshold: f32_floor(p[1].parse::<f64>().map_err(|_| at("bad threshold"))?),
-                            left: p[2].parse().map_err(|_| at("bad child"))?,
-                            right: p[3].parse().map_err(|_| at("bad child"))?,
+                            feature: f.parse().map_err(|_| at("bad feature index"))?,
+                            threshold: f32_floor(t.parse::<f64>().map_err(|_| at("bad threshold"))?),
+                            left: l.parse().map_err(|_| at("bad child"))?,
+                            right: r.parse().map_err(|_| at("bad child"))?,
                         });
                     }
                     for l in leaves.split(' ').filter(|s| !s.is_empty()) {
