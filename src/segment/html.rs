@@ -809,6 +809,9 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
     b
 }
 
+/// Levels of list nesting shown by indent; deeper items indent no further.
+const MAX_LIST_INDENT: usize = 8;
+
 /// The list `<ul>`, `<ol>` or `<menu>` element `el` opens.
 fn list_of(tag: &str, el: &scraper::node::Element, node: ego_tree::NodeRef<'_, Node>) -> List {
     let ordered = tag == "ol";
@@ -823,10 +826,12 @@ fn list_of(tag: &str, el: &scraper::node::Element, node: ego_tree::NodeRef<'_, N
 
 /// The marker of the next item of the innermost open list: a number for an
 /// ordered list (an item's own `value` resets the count), else a dash;
-/// indented two spaces per enclosing list. An item outside any list gets a
-/// dash.
+/// indented two spaces per enclosing list (up to [`MAX_LIST_INDENT`]
+/// levels). An item outside any list gets a dash.
 fn item_mark(lists: &mut [List], el: &scraper::node::Element) -> String {
-    let indent = "  ".repeat(lists.len().saturating_sub(1));
+    // Capped: deeply nested lists (the prefilter lets 500 levels through)
+    // must not push the text hundreds of spaces to the right.
+    let indent = "  ".repeat(lists.len().saturating_sub(1).min(MAX_LIST_INDENT));
     match lists.last_mut() {
         Some(l) if l.ordered => {
             if let Some(v) = el.attr("value").and_then(|v| v.trim().parse::<i64>().ok()) {
@@ -1297,6 +1302,18 @@ mod tests {
         let p = segment(&html, false);
         let main: Vec<bool> = p.blocks.iter().map(|b| b.in_main == Some(true)).collect();
         assert_eq!(main, [false, true, true, true, false]);
+    }
+
+    #[test]
+    fn deeply_nested_lists_indent_a_bounded_amount() {
+        let html = "<ul><li>x".repeat(50_000) + &"</li></ul>".repeat(50_000);
+        let t = std::time::Instant::now();
+        let p = segment(&html, false);
+        // (The prefilter drops tags nested deeper than its limit.)
+        assert!(p.blocks.len() >= 400, "{}", p.blocks.len());
+        assert!(p.blocks.iter().all(|b| b.mark.as_ref().is_some_and(|m| m.len() <= 2 * MAX_LIST_INDENT + 2)));
+        assert_eq!(p.blocks[1].mark.as_deref(), Some("  - "));
+        assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
     }
 
     #[test]
