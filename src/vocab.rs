@@ -19,6 +19,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
+use regex_automata::hybrid::dfa::Cache;
+use regex_automata::util::pool::Pool;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
@@ -112,8 +114,6 @@ impl Matcher {
 struct Regexes {
     pats: Vec<String>,
     compiled: Vec<OnceLock<Dfa>>,
-    /// Told apart from any other instance's, for the per-thread caches.
-    id: u64,
     /// Pattern index in `embedded::REGEX_PATTERNS` → the rules using it.
     rules_of: Vec<Vec<u32>>,
     /// Rules without known prefixes or inner literals: tried on every block.
@@ -134,8 +134,13 @@ struct Regexes {
 /// non-ASCII character).
 struct Dfa {
     dfa: regex_automata::hybrid::dfa::DFA,
+    /// The lazy DFA's states, built as searches need them: one cache per
+    /// thread at a time, pooled as the `regex` crate pools its own.
+    caches: Pool<Cache, CacheFn>,
     full: OnceLock<Regex>,
 }
+
+type CacheFn = Box<dyn Fn() -> Cache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
 fn compile_regex(pat: &str) -> Result<Dfa, String> {
     use regex_automata::{hybrid::dfa::DFA, nfa::thompson};
@@ -144,16 +149,9 @@ fn compile_regex(pat: &str) -> Result<Dfa, String> {
         .configure(DFA::config().cache_capacity(16 << 20).unicode_word_boundary(true))
         .build(pat)
         .map_err(|e| e.to_string())?;
-    Ok(Dfa { dfa, full: OnceLock::new() })
-}
-
-/// Instances of [`Regexes`] made so far, for their ids.
-static REGEXES_MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-thread_local! {
-    /// Each thread's lazy-DFA caches, by regex set and rule.
-    static DFA_CACHES: std::cell::RefCell<HashMap<(u64, usize), regex_automata::hybrid::dfa::Cache>> =
-        std::cell::RefCell::new(HashMap::default());
+    let for_caches = dfa.clone();
+    let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
+    Ok(Dfa { dfa, caches, full: OnceLock::new() })
 }
 
 impl Regexes {
@@ -192,8 +190,7 @@ impl Regexes {
                     .map_err(|e| format!("inner literals of the regex rules: {e}"))?,
             )
         };
-        let id = REGEXES_MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(Regexes { pats, compiled, id, rules_of, always, inner, inner_rules })
+        Ok(Regexes { pats, compiled, rules_of, always, inner, inner_rules })
     }
 
     fn get(&self, i: usize) -> &Dfa {
@@ -204,11 +201,7 @@ impl Regexes {
     fn is_match(&self, i: usize, text: &str) -> bool {
         let d = self.get(i);
         let input = regex_automata::Input::new(text).earliest(true);
-        let found = DFA_CACHES.with(|c| {
-            let mut c = c.borrow_mut();
-            let cache = c.entry((self.id, i)).or_insert_with(|| d.dfa.create_cache());
-            d.dfa.try_search_fwd(cache, &input).map(|m| m.is_some())
-        });
+        let found = d.dfa.try_search_fwd(&mut d.caches.get(), &input).map(|m| m.is_some());
         found.unwrap_or_else(|_| {
             d.full
                 .get_or_init(|| regex::RegexBuilder::new(&self.pats[i]).build().expect("shipped regex rules compile"))
@@ -266,8 +259,8 @@ pub struct Vocab {
     /// The `^`, `$` and `~` rules in one automaton, each match then checked
     /// for its place (at the start, at the end, anywhere): one pass over a
     /// block instead of one per anchor. (Searching `^` and `$` rules only in
-    /// a block's first and last bytes saves nothing: every rule's word cap
-    /// is short enough that those windows are most of a block.)
+    /// a block's first and last bytes saved nothing: the shipped rules' word
+    /// caps are 80 words or fewer, so those windows were most of a block.)
     phrases: Matcher,
     phrase_rules: Vec<Rule>,
     regexes: Regexes,
