@@ -45,6 +45,9 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
     let mut inner_src = String::from(
         "/// Regex rules whose matches may start anywhere, each with literals one of which every match\n/// contains (see build.rs).\npub static REGEX_INNER: &[(&str, &[&str])] = &[\n",
     );
+    let mut also_src = String::from(
+        "/// Regex rules indexed by a short prefix, each with literals one of which every match also\n/// contains (see build.rs).\npub static REGEX_ALSO: &[(&str, &[&str])] = &[\n",
+    );
     for f in files {
         let rel = f.to_string_lossy().replace('\\', "/");
         if !rel.contains("/phrases/") {
@@ -81,6 +84,18 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
                 }
                 continue;
             };
+            // A prefix of a byte or two ("[0-9]", "x") lets most blocks
+            // through: such a rule is also held to the literals every match
+            // contains, when there are any ("^[0-9]+ (comments|replies)$").
+            if lits.iter().map(|l| l.as_bytes().len()).min().unwrap_or(0) < 4 {
+                if let Some(inner) = required_literals(&hir) {
+                    also_src.push_str(&format!("    ({re:?}, &["));
+                    for l in inner {
+                        also_src.push_str(&format!("{:?},", String::from_utf8(l).unwrap()));
+                    }
+                    also_src.push_str("]),\n");
+                }
+            }
             let id = pats.len();
             pats.push(re.to_string());
             for l in lits {
@@ -128,6 +143,8 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
     src.push_str(&outs);
     src.push_str("\n];\n");
     src.push_str(&inner_src);
+    src.push_str("];\n");
+    src.push_str(&also_src);
     src.push_str("];\n");
     src
 }

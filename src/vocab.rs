@@ -122,8 +122,12 @@ struct Regexes {
     /// contains (`build.rs`), searched once per block: the rule is tried
     /// only when one occurs.
     inner: Option<AhoCorasick>,
-    /// Literal index in `inner` → the rule.
-    inner_rules: Vec<u32>,
+    /// Literal index in `inner` → the rule, and whether the literal is one
+    /// a rule indexed by a short prefix also needs (`REGEX_ALSO`): such a
+    /// rule is tried only when both its prefix and one of these occur.
+    inner_rules: Vec<(u32, bool)>,
+    /// Per rule: whether it needs one of its `REGEX_ALSO` literals.
+    needs_also: Vec<bool>,
 }
 
 /// A regex rule as the vocabulary runs it: only "does it match?" is ever
@@ -161,16 +165,27 @@ impl Regexes {
         let known: HashMap<&str, usize> = embedded::REGEX_PATTERNS.iter().enumerate().map(|(i, p)| (*p, i)).collect();
         let mut rules_of = vec![Vec::new(); embedded::REGEX_PATTERNS.len()];
         let inner_of: HashMap<&str, &[&str]> = embedded::REGEX_INNER.iter().copied().collect();
+        let also_of: HashMap<&str, &[&str]> = embedded::REGEX_ALSO.iter().copied().collect();
         let mut always = Vec::new();
-        let (mut inner_lits, mut inner_rules): (Vec<&str>, Vec<u32>) = (Vec::new(), Vec::new());
+        let (mut inner_lits, mut inner_rules): (Vec<&str>, Vec<(u32, bool)>) = (Vec::new(), Vec::new());
+        let mut needs_also = vec![false; pats.len()];
         let compiled: Vec<OnceLock<Dfa>> = (0..pats.len()).map(|_| OnceLock::new()).collect();
         for (i, pat) in pats.iter().enumerate() {
             match known.get(pat.as_str()) {
-                Some(&k) => rules_of[k].push(i as u32),
+                Some(&k) => {
+                    rules_of[k].push(i as u32);
+                    if let Some(also) = also_of.get(pat.as_str()) {
+                        needs_also[i] = true;
+                        for &l in *also {
+                            inner_lits.push(l);
+                            inner_rules.push((i as u32, true));
+                        }
+                    }
+                }
                 None if inner_of.contains_key(pat.as_str()) => {
                     for &l in inner_of[pat.as_str()] {
                         inner_lits.push(l);
-                        inner_rules.push(i as u32);
+                        inner_rules.push((i as u32, false));
                     }
                 }
                 None => {
@@ -190,7 +205,7 @@ impl Regexes {
                     .map_err(|e| format!("inner literals of the regex rules: {e}"))?,
             )
         };
-        Ok(Regexes { pats, compiled, rules_of, always, inner, inner_rules })
+        Ok(Regexes { pats, compiled, rules_of, always, inner, inner_rules, needs_also })
     }
 
     fn get(&self, i: usize) -> &Dfa {
@@ -213,9 +228,14 @@ impl Regexes {
     /// those `wanted` accepts (checked before any regex runs).
     fn matches(&self, text: &str, mut wanted: impl FnMut(usize) -> bool) -> Vec<usize> {
         let mut cand: Vec<usize> = self.always.iter().map(|&i| i as usize).collect();
+        // Rules indexed by a short prefix whose other literal occurs.
+        let mut also: Vec<usize> = Vec::new();
         if let Some(ac) = &self.inner {
             for m in ac.find_overlapping_iter(text) {
-                cand.push(self.inner_rules[m.pattern().as_usize()] as usize);
+                match self.inner_rules[m.pattern().as_usize()] {
+                    (i, false) => cand.push(i as usize),
+                    (i, true) => also.push(i as usize),
+                }
             }
         }
         let mut node = 0usize;
@@ -228,7 +248,12 @@ impl Regexes {
             }
             let (_, _, fo, no) = embedded::REGEX_TRIE[node];
             for &p in &embedded::REGEX_OUTS[fo as usize..(fo + no) as usize] {
-                cand.extend(self.rules_of[p as usize].iter().map(|&i| i as usize));
+                cand.extend(
+                    self.rules_of[p as usize]
+                        .iter()
+                        .map(|&i| i as usize)
+                        .filter(|&i| !self.needs_also[i] || also.contains(&i)),
+                );
             }
         }
         if cand.is_empty() {
@@ -1069,6 +1094,10 @@ mod prefilter_tests {
             assert!(!inner || seen[i], "no example line matches {p}");
         }
         assert!(embedded::REGEX_INNER.len() >= 15, "build.rs finds inner literals");
+        // Rules indexed by a short prefix and held to their other literals
+        // too are among those checked.
+        let also = (0..r.pats.len()).filter(|&i| r.needs_also[i] && seen[i]).count();
+        assert!(embedded::REGEX_ALSO.len() >= 100 && also >= 10, "{} {also}", embedded::REGEX_ALSO.len());
     }
 
     /// The lazy DFA that runs a regex rule answers as the full regex would,
