@@ -84,9 +84,10 @@ fn regex_prefixes(files: &[PathBuf]) -> String {
                 }
                 continue;
             };
-            // A prefix of a byte or two ("[0-9]", "x") lets most blocks
-            // through: such a rule is also held to the literals every match
-            // contains, when there are any ("^[0-9]+ (comments|replies)$").
+            // A prefix shorter than four bytes ("[0-9]", "x", "de ") lets
+            // many blocks through: such a rule is also held to the literals
+            // every match contains, when there are any ("^[0-9]+
+            // (comments|replies)$").
             if lits.iter().map(|l| l.as_bytes().len()).min().unwrap_or(0) < 4 {
                 if let Some(inner) = required_literals(&hir) {
                     also_src.push_str(&format!("    ({re:?}, &["));
