@@ -6,6 +6,7 @@
 //! the classifier reads them through [`Block::has_dom`].
 
 use serde::Serialize;
+use std::fmt;
 
 /// What role the markup (or, for flat text, the line shape) gives a block.
 ///
@@ -101,12 +102,34 @@ pub struct Block {
     /// Numbers about the block's place in the DOM (zero in text mode), for
     /// the learned scorer.
     pub dom: DomStats,
-    /// The marker a list item shows on the page ("- ", "3. ", indented two
-    /// spaces per level of nesting), set on the first block of each `<li>`.
-    /// The output puts it before the text, so a kept list still reads as a
-    /// list; the classifier never sees it. `None` in text mode, where a
-    /// line keeps whatever marker it was written with.
-    pub mark: Option<String>,
+    /// The marker a list item shows on the page, set on the first block of
+    /// each `<li>`. The output puts it before the text, so a kept list still
+    /// reads as a list; the classifier never sees it. `None` in text mode,
+    /// where a line keeps whatever marker it was written with.
+    pub mark: Option<ListMark>,
+}
+
+/// A list item's marker, kept as numbers and spelled out ([`fmt::Display`]:
+/// "- ", "3. ", two spaces of indent per level) only for the items that are
+/// kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ListMark {
+    /// Levels of nesting below the outermost list (already capped).
+    pub depth: u8,
+    /// The item's number in an ordered list; `None` for a bullet.
+    pub number: Option<i64>,
+}
+
+impl fmt::Display for ListMark {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for _ in 0..self.depth {
+            f.write_str("  ")?;
+        }
+        match self.number {
+            Some(n) => write!(f, "{n}. "),
+            None => f.write_str("- "),
+        }
+    }
 }
 
 /// Where a block sits in the DOM, in numbers.

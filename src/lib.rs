@@ -335,39 +335,22 @@ fn settle(paragraphs: &mut Vec<String>, owners: &mut Vec<usize>, decisions: &mut
     }
 }
 
-/// Whether a list item's text already starts with a marker of its own (a
-/// bullet character, a dash, or a number or letter with `.` or `)`): the
-/// page wrote it into the text, so the item gets no second one.
+/// Whether a list item's text already starts with a marker of its own:
+/// what flat text counts as a list item's ([`segment::text::is_item`]),
+/// a bullet-like sign without its space (`-`, `+`, `✓`, `→`…), or a letter
+/// or roman numeral with `.` or `)` ("a) ", "iv. "). The page wrote it into
+/// the text, so the item gets no second one.
 fn marked(text: &str) -> bool {
-    let Some(first) = text.chars().next() else { return false };
-    if matches!(
-        first,
-        '-' | '*'
-            | '+'
-            | '–'
-            | '—'
-            | '•'
-            | '◦'
-            | '▪'
-            | '▫'
-            | '·'
-            | '►'
-            | '▸'
-            | '‣'
-            | '→'
-            | '✓'
-            | '✔'
-            | '★'
-    ) {
+    if segment::text::is_item(text) || text.starts_with(['-', '*', '+', '—', '▫', '►', '▸', '→', '✓', '✔', '★'])
+    {
         return true;
     }
-    // "1.", "12)", "a)", "iv." followed by a space.
-    let head: String = text.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-    let n = head.chars().count();
-    let numeric = n > 0 && n <= 3 && head.chars().all(|c| c.is_ascii_digit());
-    let letter = n == 1 || n <= 4 && head.chars().all(|c| matches!(c.to_ascii_lowercase(), 'i' | 'v' | 'x'));
-    let rest = &text[head.len()..];
-    (numeric || letter) && (rest.starts_with(". ") || rest.starts_with(") "))
+    let head: String = text.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let n = head.len();
+    let lettered =
+        n == 1 || (1..=4).contains(&n) && head.chars().all(|c| matches!(c.to_ascii_lowercase(), 'i' | 'v' | 'x'));
+    let rest = &text[n..];
+    lettered && (rest.starts_with(". ") || rest.starts_with(") "))
 }
 
 /// Repair-only on flat text: the text keeps its own lines and spacing; only

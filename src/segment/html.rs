@@ -10,7 +10,7 @@
 //! the main-content region.
 
 use crate::ablate::{self, Source};
-use crate::block::{Block, Declared, DomStats, Kind, Page};
+use crate::block::{Block, Declared, DomStats, Kind, ListMark, Page};
 use crate::segment::prefilter::prefilter;
 use crate::vocab::Vocab;
 use ego_tree::iter::Edge;
@@ -217,7 +217,7 @@ struct Frame {
     /// A `<ul>`, `<ol>` or `<menu>`: it pushed a [`List`].
     list: bool,
     /// An `<li>`, with its marker until its first block takes it.
-    item: Option<Option<String>>,
+    item: Option<Option<ListMark>>,
 }
 
 /// An open list: how its items are marked.
@@ -828,21 +828,22 @@ fn list_of(tag: &str, el: &scraper::node::Element, node: ego_tree::NodeRef<'_, N
 /// ordered list (an item's own `value` resets the count), else a dash;
 /// indented two spaces per enclosing list (up to [`MAX_LIST_INDENT`]
 /// levels). An item outside any list gets a dash.
-fn item_mark(lists: &mut [List], el: &scraper::node::Element) -> String {
+fn item_mark(lists: &mut [List], el: &scraper::node::Element) -> ListMark {
     // Capped: deeply nested lists (the prefilter lets 500 levels through)
     // must not push the text hundreds of spaces to the right.
-    let indent = "  ".repeat(lists.len().saturating_sub(1).min(MAX_LIST_INDENT));
-    match lists.last_mut() {
+    let depth = lists.len().saturating_sub(1).min(MAX_LIST_INDENT) as u8;
+    let number = match lists.last_mut() {
         Some(l) if l.ordered => {
             if let Some(v) = el.attr("value").and_then(|v| v.trim().parse::<i64>().ok()) {
                 l.next = v;
             }
             let n = l.next;
             l.next = l.next.saturating_add(l.step);
-            format!("{indent}{n}. ")
+            Some(n)
         }
-        _ => format!("{indent}- "),
-    }
+        _ => None,
+    };
+    ListMark { depth, number }
 }
 
 /// What the page's JSON-LD scripts (cut by the prefilter or met by the
@@ -1109,8 +1110,12 @@ mod tests {
         assert_eq!(p.blocks[3].kind, Kind::Heading(2));
     }
 
-    fn marks(p: &Page) -> Vec<Option<&str>> {
-        p.blocks.iter().map(|b| b.mark.as_deref()).collect()
+    fn marks(p: &Page) -> Vec<Option<String>> {
+        p.blocks.iter().map(|b| b.mark.map(|m| m.to_string())).collect()
+    }
+
+    fn spelled<const N: usize>(marks: [Option<&str>; N]) -> Vec<Option<String>> {
+        marks.into_iter().map(|m| m.map(str::to_string)).collect()
     }
 
     #[test]
@@ -1127,7 +1132,7 @@ mod tests {
         );
         assert_eq!(
             marks(&p),
-            [
+            spelled([
                 None,
                 Some("- "),
                 Some("- "),
@@ -1141,11 +1146,11 @@ mod tests {
                 Some("2. "),
                 Some("1. "),
                 Some("- ")
-            ]
+            ])
         );
         // A hidden item is not shown, so not counted (as a browser does).
         let p = segment("<ol><li>a</li><li hidden>b</li><li>c</li></ol>", false);
-        assert_eq!(marks(&p), [Some("1. "), Some("2. ")]);
+        assert_eq!(marks(&p), spelled([Some("1. "), Some("2. ")]));
     }
 
     #[test]
@@ -1311,8 +1316,8 @@ mod tests {
         let p = segment(&html, false);
         // (The prefilter drops tags nested deeper than its limit.)
         assert!(p.blocks.len() >= 400, "{}", p.blocks.len());
-        assert!(p.blocks.iter().all(|b| b.mark.as_ref().is_some_and(|m| m.len() <= 2 * MAX_LIST_INDENT + 2)));
-        assert_eq!(p.blocks[1].mark.as_deref(), Some("  - "));
+        assert!(p.blocks.iter().all(|b| b.mark.is_some_and(|m| m.to_string().len() <= 2 * MAX_LIST_INDENT + 2)));
+        assert_eq!(p.blocks[1].mark.map(|m| m.to_string()).as_deref(), Some("  - "));
         assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
     }
 

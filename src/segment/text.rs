@@ -33,7 +33,7 @@ fn hard_wrapped(lines: &[&str]) -> bool {
 }
 
 /// A line that reads like a list item: a bullet or a number with a dot.
-fn is_item(line: &str) -> bool {
+pub(crate) fn is_item(line: &str) -> bool {
     let t = line.trim_start();
     if t.starts_with(['•', '·', '▪', '◦', '‣', '–']) || t.starts_with("- ") || t.starts_with("* ") {
         return true;
