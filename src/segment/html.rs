@@ -298,7 +298,11 @@ impl<'v> Builder<'v> {
         if !trimmed.chars().any(char::is_alphanumeric) {
             return;
         }
-        if trimmed.len() != text.len() {
+        let mut links = links;
+        if let Some(half) = doubled(trimmed) {
+            links = links.saturating_sub(trimmed[..half].chars().count());
+            text = trimmed[..half].to_string();
+        } else if trimmed.len() != text.len() {
             text = trimmed.to_string();
         }
         let Some(f) = top.or(self.stack.last()) else { return };
@@ -441,7 +445,11 @@ pub fn segment(html: &str, explain: bool) -> Page {
 fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     let filtered = prefilter(html);
     let slim = crate::segment::prefilter::strip_unused_attributes(&filtered.html);
-    let doc = Html::parse_document(slim.as_deref().unwrap_or(&filtered.html));
+    let markup = slim.as_deref().unwrap_or(&filtered.html);
+    let mut doc = Html::parse_document(markup);
+    if memchr::memmem::find(markup.as_bytes(), b"id=\"S:").is_some() {
+        place_streamed(&mut doc);
+    }
     let mut b = walk(&doc, explain, false);
     // Pages that ship their content hidden and reveal it with script (React
     // streaming boundaries, "loading" shells) would come out empty: when
@@ -471,6 +479,124 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
         Page { blocks: b.blocks, titles: b.titles, descriptions: b.descriptions, ld_body, lang: b.lang, declared };
     mark_main(&mut page, &mut b.elems, &b.block_owner);
     page
+}
+
+/// The length of the first half of a block that is one text twice
+/// ("Fresh ways to fryFresh ways to fry", "Read more Read more"): a label
+/// the page shows once and spells again for screen readers or for a hover
+/// effect, in an element the walk reads as visible. Halves shorter than
+/// eight characters are left alone: "Bora Bora" is a name.
+fn doubled(s: &str) -> Option<usize> {
+    let n = s.len();
+    let half = n / 2;
+    let (a, b) = if n.is_multiple_of(2) {
+        (s.get(..half)?, s.get(half..)?)
+    } else if s.as_bytes()[half] == b' ' {
+        (s.get(..half)?, s.get(half + 1..)?)
+    } else {
+        return None;
+    };
+    (a == b && a.chars().count() >= 8 && a.chars().any(char::is_alphabetic)).then_some(a.len())
+}
+
+/// React's streaming server rendering (Next.js and others) sends a page's
+/// slow parts last, each in a `<div hidden id="S:…">` after the footer,
+/// with a script that moves it into its slot: a `<template id="B:…">` (a
+/// pending boundary, right after a `<!--$?-->` comment and before the
+/// fallback shown meanwhile, which ends at the matching `<!--/$-->`) or a
+/// `<template id="P:…">` (a bare placeholder). Without the script the
+/// article would be read as hidden, or at the end of the page: do the
+/// move here, before the walk. A slot inside its own content is left alone
+/// (moving it would make a cycle); so is a fallback whose end is not found.
+fn place_streamed(doc: &mut Html) {
+    use ego_tree::NodeId;
+    let mut parts: HashMap<&str, NodeId> = HashMap::default();
+    let mut slots: Vec<(NodeId, bool, &str)> = Vec::new();
+    for node in doc.tree.root().descendants() {
+        let Node::Element(el) = node.value() else { continue };
+        let Some(id) = el.attr("id") else { continue };
+        match (&*el.name.local, id.split_once(':')) {
+            ("div", Some(("S", key))) if el.attr("hidden").is_some() => {
+                parts.entry(key).or_insert(node.id());
+            }
+            ("template", Some(("B", key))) => slots.push((node.id(), true, key)),
+            ("template", Some(("P", key))) => slots.push((node.id(), false, key)),
+            _ => {}
+        }
+    }
+    if parts.is_empty() || slots.is_empty() {
+        return;
+    }
+    let comment = |n: ego_tree::NodeRef<'_, Node>| match n.value() {
+        Node::Comment(c) => Some(c.comment.to_string()),
+        _ => None,
+    };
+    let moves: Vec<(NodeId, NodeId)> =
+        slots.iter().filter_map(|&(slot, _, key)| Some((slot, *parts.get(key)?))).collect();
+    let boundaries: HashSet<NodeId> = slots.iter().filter(|s| s.1).map(|s| s.0).collect();
+    let tree = &mut doc.tree;
+    for (slot, part) in moves {
+        let (Some(slot_ref), Some(part_ref)) = (tree.get(slot), tree.get(part)) else { continue };
+        // A slot inside its own content, or cut out with an earlier
+        // fallback, takes nothing.
+        let root = tree.root().id();
+        let mut top = slot;
+        for a in slot_ref.ancestors() {
+            if a.id() == part {
+                top = part;
+                break;
+            }
+            top = a.id();
+        }
+        if top != root {
+            continue;
+        }
+        // The content goes where the fallback was: the fallback (from the
+        // slot to the boundary's end marker) goes.
+        let mut anchor = slot;
+        let mut fallback = Vec::new();
+        if boundaries.contains(&slot) && slot_ref.prev_sibling().and_then(comment).as_deref() == Some("$?") {
+            let mut depth = 0usize;
+            let mut next = slot_ref.next_sibling();
+            let mut end = None;
+            while let Some(n) = next {
+                match comment(n).as_deref() {
+                    Some("/$") if depth == 0 => {
+                        end = Some(n.id());
+                        break;
+                    }
+                    Some("/$") => depth -= 1,
+                    Some("$" | "$?" | "$!") => depth += 1,
+                    _ => {}
+                }
+                fallback.push(n.id());
+                next = n.next_sibling();
+            }
+            match end {
+                Some(e) => anchor = e,
+                None => fallback.clear(),
+            }
+        }
+        if fallback.contains(&part) {
+            continue;
+        }
+        let children: Vec<NodeId> = part_ref.children().map(|c| c.id()).collect();
+        for id in fallback {
+            if let Some(mut n) = tree.get_mut(id) {
+                n.detach();
+            }
+        }
+        for child in children {
+            if let Some(mut a) = tree.get_mut(anchor) {
+                a.insert_id_before(child);
+            }
+        }
+        for id in [part, slot] {
+            if let Some(mut n) = tree.get_mut(id) {
+                n.detach();
+            }
+        }
+    }
 }
 
 /// Add a `<meta>` content, white space collapsed, to a list of distinct
@@ -567,7 +693,10 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                                 }
                             }
                             "hidden" => hidden = true,
-                            "aria-hidden" if value.eq_ignore_ascii_case("true") => hidden = true,
+                            // On a link, `aria-hidden` spares screen readers a
+                            // second link to the same place (a card's picture
+                            // and summary besides its title): the text shows.
+                            "aria-hidden" if value.eq_ignore_ascii_case("true") && tag != "a" => hidden = true,
                             "aria-controls" => controls = value,
                             "aria-expanded" => expands = true,
                             "style" if hidden_style(value) => hidden = true,
@@ -1165,6 +1294,72 @@ mod tests {
     }
 
     #[test]
+    fn a_link_hidden_from_screen_readers_still_shows() {
+        // A card's summary in a second link to the same place, with
+        // `aria-hidden` so that screen readers do not read the link twice.
+        let p = segment(
+            "<body><h2><a href=\"/x\">Title</a></h2><p><a href=\"/x\" aria-hidden=\"true\" tabindex=\"-1\">\
+             The summary of the story.</a></p><div aria-hidden=\"true\">a slide</div></body>",
+            false,
+        );
+        assert_eq!(texts(&p), ["Title", "The summary of the story."]);
+    }
+
+    #[test]
+    fn a_label_spelled_twice_is_kept_once() {
+        let p = segment(
+            "<body><h2><a aria-hidden=\"true\" href=\"/f\"><span>Fresh ways to fry</span></a>Fresh ways to fry</h2>\
+             <p>Read more Read more</p><p>Bora Bora</p><p>abcdefgh abcdefgi</p></body>",
+            false,
+        );
+        assert_eq!(texts(&p), ["Fresh ways to fry", "Read more", "Bora Bora", "abcdefgh abcdefgi"]);
+        // The link half is gone, so is its share of link text.
+        assert_eq!(p.blocks[0].link_chars, 0);
+        assert_eq!(doubled("Read moreRead more"), Some(9));
+        assert_eq!(doubled("12345678 12345678"), None);
+        assert_eq!(doubled("née née née née"), None);
+    }
+
+    #[test]
+    fn streamed_content_takes_its_slot() {
+        // React's streaming rendering: the fallback between `<!--$?-->`
+        // and `<!--/$-->` is replaced by the hidden `S:` part sent after
+        // the footer; a `P:` placeholder is replaced as it stands.
+        let html = "<body><main><h1>Title</h1><!--$?--><template id=\"B:0\"></template>\
+             <div role=\"status\">Loading the story now</div><!--/$--><p>Last words.</p></main>\
+             <footer><p>Footer text here.</p></footer>\
+             <div hidden id=\"S:0\"><p>First paragraph of the story.</p><template id=\"P:1\"></template></div>\
+             <script>$RC(\"B:0\",\"S:0\")</script>\
+             <div hidden id=\"S:1\"><p>Second paragraph.</p></div></body>";
+        let p = segment(html, false);
+        assert_eq!(
+            texts(&p),
+            ["Title", "First paragraph of the story.", "Second paragraph.", "Last words.", "Footer text here."]
+        );
+        // Without the markers (a page saved without comments) the content
+        // goes before the slot and the fallback stays.
+        let p = segment(
+            "<body><main><template id=\"B:0\"></template><p>Loading the story now</p></main>\
+             <div hidden id=\"S:0\"><p>The story.</p></div></body>",
+            false,
+        );
+        assert_eq!(texts(&p), ["The story.", "Loading the story now"]);
+        // A slot inside its own content cannot take it (a cycle): left as
+        // it is, hidden. An unfinished fallback is left too.
+        let p = segment(
+            "<body><p>Visible.</p><div hidden id=\"S:0\"><p>Part.</p><template id=\"B:0\"></template></div></body>",
+            false,
+        );
+        assert_eq!(texts(&p), ["Visible."]);
+        let p = segment(
+            "<body><!--$?--><template id=\"B:0\"></template><p>Fallback.</p>\
+             <div hidden id=\"S:0\"><p>Part.</p></div></body>",
+            false,
+        );
+        assert_eq!(texts(&p), ["Part.", "Fallback."]);
+    }
+
+    #[test]
     fn inline_elements_side_by_side_are_words_apart() {
         let p = segment(
             "<div><span>HOKA</span><span>Clifton 10</span></div>\
@@ -1207,10 +1402,14 @@ mod tests {
              <main><p>Intro.</p><div class=\"chakra-collapse\" style=\"display:none\"><p>Height: 39 cm</p></div>\
              <div role=\"tabpanel\" hidden><p>Care: wash cold.</p></div>\
              <div id=\"faqAccordionItem\" aria-hidden=\"true\"><p>Yes, it ships free.</p></div>\
+             <div class=\"a-expander-content\" style=\"display:none\"><p>The rest of the blurb.</p></div>\
              <div class=\"modal\" style=\"display:none\"><p>Sign up now</p></div></main></body>",
             false,
         );
-        assert_eq!(texts(&p), ["Intro.", "Height: 39 cm", "Care: wash cold.", "Yes, it ships free."]);
+        assert_eq!(
+            texts(&p),
+            ["Intro.", "Height: 39 cm", "Care: wash cold.", "Yes, it ships free.", "The rest of the blurb."]
+        );
     }
 
     #[test]

@@ -257,6 +257,10 @@ pub fn prefilter(html: &str) -> Filtered<'_> {
         let at = i + p;
         let rest = &b[at..];
         if rest.starts_with(b"<!--") {
+            if let Some(n) = react_marker(rest) {
+                i = at + n;
+                continue;
+            }
             let end = memchr::memmem::find(&b[at + 4..], b"-->").map_or(b.len(), |q| at + 4 + q + 3);
             cut(&mut out, &mut copied, at, end);
             cut_any = true;
@@ -506,6 +510,14 @@ fn attr_is_read(tag: &[u8], attr: &[u8]) -> bool {
     is(READ) || tag == b"meta" && is(META) || tag == b"ol" && is(OL) || tag == b"li" && is(LI)
 }
 
+/// The length of the comment `rest` starts with when it is one of the
+/// markers React's streaming rendering puts around a boundary (`<!--$-->`,
+/// `<!--$?-->`, `<!--$!-->`, `<!--/$-->`): kept, because they say where the
+/// content sent later goes (see `html::place_streamed`).
+fn react_marker(rest: &[u8]) -> Option<usize> {
+    [&b"<!--$-->"[..], b"<!--$?-->", b"<!--$!-->", b"<!--/$-->"].iter().find(|m| rest.starts_with(m)).map(|m| m.len())
+}
+
 /// Drop the attributes the DOM walk never reads (`src`, `srcset`,
 /// `data-*`, link targets…: about a third of a page's markup once scripts
 /// are cut) so that the parser does not tokenize, intern and store them.
@@ -526,6 +538,10 @@ pub fn strip_unused_attributes(html: &str) -> Option<String> {
         let at = i + p;
         let Some(&c) = b.get(at + 1) else { break };
         if c == b'!' {
+            if let Some(n) = react_marker(&b[at..]) {
+                i = at + n;
+                continue;
+            }
             if b[at + 2..].starts_with(b"--") {
                 break;
             }
@@ -662,6 +678,16 @@ mod tests {
              <!-- <p>hidden</p> --><svg><svg></svg><text>icon</text></svg><p>b</p>",
         );
         assert_eq!(f.html, "<p>a</p><p>b</p>");
+    }
+
+    #[test]
+    fn react_boundary_markers_stay() {
+        // They say where content streamed later goes; other comments go.
+        let f = prefilter("<main><!--$?--><template id=\"B:0\"></template><!-- x --><!--/$--><!--$--><!--$!--></main>");
+        assert_eq!(f.html, "<main><!--$?--><template id=\"B:0\"></template><!--/$--><!--$--><!--$!--></main>");
+        // The attribute pass goes on past them (it stops at other comments).
+        let out = strip_unused_attributes("<p data-x=1>a</p><!--$?--><p data-y=2>b</p>").unwrap();
+        assert_eq!(out, "<p>a</p><!--$?--><p>b</p>");
     }
 
     #[test]
