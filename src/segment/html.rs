@@ -267,8 +267,9 @@ struct Builder<'v> {
     visible_chars: usize,
     /// Raw markup of `<noscript>` elements (html5ever keeps it as text).
     noscript: String,
-    /// Ids named by `aria-controls` on a disclosure button or a tab (an
-    /// element with `aria-expanded` or `role=tab`): the panels it opens.
+    /// Ids named by `aria-controls` on a disclosure button or a tab (a
+    /// `<button>`, an element with `aria-expanded` or `role=tab`): the
+    /// panels it opens.
     controlled: HashSet<String>,
     /// Open lists, innermost last.
     lists: Vec<List>,
@@ -742,7 +743,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     if block && b.skip_depth == 0 {
                         b.flush();
                     }
-                    if !controls.is_empty() && (expands || role.eq_ignore_ascii_case("tab")) {
+                    if !controls.is_empty() && (expands || tag == "button" || role.eq_ignore_ascii_case("tab")) {
                         b.controlled.extend(controls.split_ascii_whitespace().map(str::to_string));
                     }
                     // A folded panel (accordion, tab, collapsible section)
@@ -1414,10 +1415,11 @@ mod tests {
 
     #[test]
     fn a_panel_a_button_opens_is_text() {
-        // Names that say nothing ("content-1"), but a button with
-        // `aria-expanded` names the panel in `aria-controls`. A hidden
-        // element no button opens stays hidden, and so does a panel that a
-        // button without `aria-expanded` merely points at.
+        // Names that say nothing ("content-1"), but a disclosure (an
+        // element with `aria-expanded`, or a `<button>`) names the panel in
+        // `aria-controls`. A hidden element nothing opens stays hidden, and
+        // so does a panel that a link without `aria-expanded` merely points
+        // at.
         let p = segment(
             "<body><main><h3><a aria-controls=\"content-1 content-x\" aria-expanded=\"false\">How much?</a></h3>\
              <div id=\"content-1\" aria-hidden=\"true\">About a tenth of your pay.</div>\
@@ -1425,10 +1427,15 @@ mod tests {
              <a href=\"#s3\" aria-controls=\"content-3\">Next</a>\
              <div id=\"content-3\" hidden>Slide three.</div>\
              <span role=\"tab\" aria-controls=\"tab-b\">Specs</span><div id=\"tab-b\" hidden>Weight: 2 kg</div>\
+             <button aria-controls=\"item-4\" data-expanded=\"false\">Tools</button>\
+             <div id=\"item-4\" aria-hidden=\"true\" hidden><p>Learn the software.</p></div>\
              </main></body>",
             false,
         );
-        assert_eq!(texts(&p), ["How much?", "About a tenth of your pay.", "Next", "Specs", "Weight: 2 kg"]);
+        assert_eq!(
+            texts(&p),
+            ["How much?", "About a tenth of your pay.", "Next", "Specs", "Weight: 2 kg", "Learn the software."]
+        );
     }
 
     #[test]
