@@ -697,7 +697,9 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                                     b.declared.note(t);
                                 }
                             }
-                            "hidden" => hidden = true,
+                            // `until-found`: folded, and opened by the
+                            // browser's find-in-page, so the page's text.
+                            "hidden" => hidden = !value.eq_ignore_ascii_case("until-found"),
                             // On a link, `aria-hidden` spares screen readers a
                             // second link to the same place (a card's picture
                             // and summary besides its title): the text shows.
@@ -1424,12 +1426,20 @@ mod tests {
              <div role=\"tabpanel\" hidden><p>Care: wash cold.</p></div>\
              <div id=\"faqAccordionItem\" aria-hidden=\"true\"><p>Yes, it ships free.</p></div>\
              <div class=\"a-expander-content\" style=\"display:none\"><p>The rest of the blurb.</p></div>\
+             <section hidden=\"until-found\"><p>Found by search.</p></section>\
              <div class=\"modal\" style=\"display:none\"><p>Sign up now</p></div></main></body>",
             false,
         );
         assert_eq!(
             texts(&p),
-            ["Intro.", "Height: 39 cm", "Care: wash cold.", "Yes, it ships free.", "The rest of the blurb."]
+            [
+                "Intro.",
+                "Height: 39 cm",
+                "Care: wash cold.",
+                "Yes, it ships free.",
+                "The rest of the blurb.",
+                "Found by search."
+            ]
         );
     }
 
