@@ -482,6 +482,14 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     page
 }
 
+/// Whether an `aria-roledescription` names a carousel slide (the WAI-ARIA
+/// carousel pattern; pages localise the word).
+fn is_slide(value: &str) -> bool {
+    const SLIDE: [&str; 8] = ["slide", "folie", "diapositiv", "slajd", "слайд", "スライド", "幻灯片", "슬라이드"];
+    let v = value.to_lowercase();
+    SLIDE.iter().any(|w| v.contains(w))
+}
+
 /// The length of the first half of a block that is one text twice
 /// ("Fresh ways to fryFresh ways to fry", "Read more Read more"): a label
 /// the page shows once and spells again for screen readers or for a hover
@@ -684,6 +692,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                     let mut skip = b.skip_depth > 0 || is_skipped(tag);
                     let (mut class_v, mut id_v, mut role, mut itemprop) = ("", "", "", "");
                     let (mut controls, mut expands) = ("", false);
+                    let (mut aria_hidden, mut slide) = (false, false);
                     let mut ld = false;
                     for (name, value) in el.attrs() {
                         match name {
@@ -703,7 +712,11 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                             // On a link, `aria-hidden` spares screen readers a
                             // second link to the same place (a card's picture
                             // and summary besides its title): the text shows.
-                            "aria-hidden" if value.eq_ignore_ascii_case("true") && tag != "a" => hidden = true,
+                            "aria-hidden" if value.eq_ignore_ascii_case("true") && tag != "a" => {
+                                hidden = true;
+                                aria_hidden = true;
+                            }
+                            "aria-roledescription" => slide = is_slide(value),
                             "aria-controls" => controls = value,
                             "aria-expanded" => expands = true,
                             "style" if hidden_style(value) => hidden = true,
@@ -762,6 +775,11 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                             || [class_v, id_v].iter().any(|v| !v.is_empty() && vocab.folds_away(v))
                             || (!id_v.is_empty() && b.controlled.contains(id_v)))
                     {
+                        hidden = false;
+                    }
+                    // A carousel's slides off screen are `aria-hidden` but
+                    // one swipe away: the page's text, like a folded panel.
+                    if hidden && aria_hidden && slide && !parent_chrome {
                         hidden = false;
                     }
                     let hides = hidden && !show_hidden && !skip;
@@ -1427,6 +1445,9 @@ mod tests {
              <div id=\"faqAccordionItem\" aria-hidden=\"true\"><p>Yes, it ships free.</p></div>\
              <div class=\"a-expander-content\" style=\"display:none\"><p>The rest of the blurb.</p></div>\
              <section hidden=\"until-found\"><p>Found by search.</p></section>\
+             <ul><li aria-roledescription=\"Carousel slide\" aria-hidden=\"true\">Pea protein</li>\
+             <li class=\"slide\" aria-hidden=\"true\">Not a named slide</li>\
+             <li aria-roledescription=\"Folie\" hidden>Hidden, not only from screen readers</li></ul>\
              <div class=\"modal\" style=\"display:none\"><p>Sign up now</p></div></main></body>",
             false,
         );
@@ -1438,7 +1459,8 @@ mod tests {
                 "Care: wash cold.",
                 "Yes, it ships free.",
                 "The rest of the blurb.",
-                "Found by search."
+                "Found by search.",
+                "Pea protein"
             ]
         );
     }

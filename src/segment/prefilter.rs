@@ -496,6 +496,7 @@ fn attr_is_read(tag: &[u8], attr: &[u8]) -> bool {
         b"itemtype",
         b"hidden",
         b"aria-hidden",
+        b"aria-roledescription",
         b"style",
         b"type",
         b"lang",
