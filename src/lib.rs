@@ -345,10 +345,9 @@ fn marked(text: &str) -> bool {
     {
         return true;
     }
-    let head: String = text.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let n = head.len();
-    let lettered =
-        n == 1 || (1..=4).contains(&n) && head.chars().all(|c| matches!(c.to_ascii_lowercase(), 'i' | 'v' | 'x'));
+    let n = text.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let lettered = n == 1
+        || (1..=4).contains(&n) && text[..n].bytes().all(|c| matches!(c.to_ascii_lowercase(), b'i' | b'v' | b'x'));
     let rest = &text[n..];
     lettered && (rest.starts_with(". ") || rest.starts_with(") "))
 }

@@ -299,6 +299,9 @@ pub struct Vocab {
     /// Tokens of folded panels (`rules/folds/`), with whether each is a
     /// prefix.
     folds: Vec<(String, bool)>,
+    /// Words for a carousel slide in `aria-roledescription`
+    /// (`rules/folds/slides.txt`), lower case.
+    slides: Vec<String>,
     stopwords: HashMap<&'static str, Vec<&'static str>>,
     /// Union of all stopword lists, each word mapped to the languages using it.
     stop_index: HashMap<&'static str, u64>,
@@ -419,6 +422,7 @@ impl Vocab {
         let mut attrs = Vec::new();
         let mut attr_exact = HashMap::default();
         let mut folds: Vec<(String, bool)> = Vec::new();
+        let mut slides: Vec<String> = Vec::new();
         let mut stopwords: HashMap<&'static str, Vec<&'static str>> = HashMap::default();
         for &(path, body) in files {
             let parts: Vec<&'static str> = path.split('/').collect();
@@ -503,6 +507,14 @@ impl Vocab {
                         }
                     }
                 }
+                ["folds", "slides.txt"] => {
+                    for raw in body.lines() {
+                        let w = raw.split('#').next().unwrap_or("").trim();
+                        if !w.is_empty() {
+                            slides.push(w.to_lowercase());
+                        }
+                    }
+                }
                 ["folds", _] => {
                     for raw in body.lines() {
                         let line = raw.split('#').next().unwrap_or("").trim();
@@ -575,6 +587,7 @@ impl Vocab {
             attrs,
             attr_exact,
             folds,
+            slides,
             stopwords,
             stop_index,
             stop_max_len,
@@ -660,6 +673,14 @@ impl Vocab {
         });
         found.dedup_by(|a, b| a.1.kind == b.1.kind);
         found.into_iter().map(|(_, h)| h).collect()
+    }
+
+    /// Whether an `aria-roledescription` names a carousel slide
+    /// (`rules/folds/slides.txt`): hidden from screen readers only, a slide
+    /// off screen is still the page's text.
+    pub fn names_slide(&self, value: &str) -> bool {
+        let v = value.to_lowercase();
+        self.slides.iter().any(|w| v.contains(w.as_str()))
     }
 
     /// Whether a class or id value marks a panel the page folds away until

@@ -482,14 +482,6 @@ fn segment_once(html: &str, explain: bool, allow_noscript: bool) -> Page {
     page
 }
 
-/// Whether an `aria-roledescription` names a carousel slide (the WAI-ARIA
-/// carousel pattern; pages localise the word).
-fn is_slide(value: &str) -> bool {
-    const SLIDE: [&str; 8] = ["slide", "folie", "diapositiv", "slajd", "слайд", "スライド", "幻灯片", "슬라이드"];
-    let v = value.to_lowercase();
-    SLIDE.iter().any(|w| v.contains(w))
-}
-
 /// The length of the first half of a block that is one text twice
 /// ("Fresh ways to fryFresh ways to fry", "Read more Read more"): a label
 /// the page shows once and spells again for screen readers or for a hover
@@ -720,7 +712,7 @@ fn walk(doc: &Html, explain: bool, show_hidden: bool) -> Builder<'static> {
                                 hidden = true;
                                 aria_hidden = true;
                             }
-                            "aria-roledescription" => slide = is_slide(value),
+                            "aria-roledescription" => slide = vocab.names_slide(value),
                             "aria-controls" => controls = value,
                             "aria-expanded" => expands = true,
                             "style" if hidden_style(value) => {
