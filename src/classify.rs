@@ -83,6 +83,9 @@ pub enum Reason {
     Chrome,
     /// Class/id tokens of its ancestors read as boilerplate (the worst token).
     Attrs(String),
+    /// Like `Attrs`, but the token is marked `final` in `rules/attrs/`
+    /// (forum signatures): final.
+    Marked(String),
     /// A breadcrumb or a menu line (` » `, ` | ` separated short items).
     Breadcrumb,
     /// The same short line appears elsewhere on the page.
@@ -127,6 +130,7 @@ impl Reason {
                 | Reason::Repeated
                 | Reason::Template(_)
                 | Reason::Standfirst
+                | Reason::Marked(_)
         )
     }
 
@@ -140,6 +144,7 @@ impl Reason {
             Reason::Links => "links".into(),
             Reason::Chrome => "chrome".into(),
             Reason::Attrs(_) => "attrs".into(),
+            Reason::Marked(_) => "marked".into(),
             Reason::Breadcrumb => "breadcrumb".into(),
             Reason::Repeated => "repeated".into(),
             Reason::Title => "title".into(),
@@ -733,7 +738,14 @@ fn hard_evidence(b: &Block, f: &Feat, hit: Option<crate::vocab::Hit>, listing: b
             return Some(Reason::Chrome);
         }
         if b.attr_score <= ATTR_BAD {
-            return Some(Reason::Attrs(b.attr_hint.clone().unwrap_or_default()));
+            let tok = b.attr_hint.clone().unwrap_or_default();
+            // An id made from the block's own words (MediaWiki and
+            // Markdown heading anchors: `id="…_(PGP_signature)"`) names
+            // the text, not the box it sits in.
+            if Vocab::get().attr_is_final(&tok) && !b.text.to_lowercase().contains(tok.as_str()) {
+                return Some(Reason::Marked(tok));
+            }
+            return Some(Reason::Attrs(tok));
         }
     }
     None
@@ -891,6 +903,37 @@ mod tests {
         assert_eq!(copies.len(), 2);
         assert!(copies[0].reason != Reason::Repeated, "{:?}", copies[0].reason);
         assert!(!copies[1].keep && copies[1].reason == Reason::Repeated, "{:?}", copies[1].reason);
+    }
+
+    #[test]
+    fn a_signature_goes_whatever_the_scorer_says() {
+        // A signature reads like prose and sits inside the post; only its
+        // class tells it apart, and a token marked `final` is a verdict the
+        // learned scorer does not get to overturn.
+        let sig = "Measure twice, cut once, then go and buy some more timber for the shed.";
+        let post = |n: usize| {
+            format!(
+                "<div class=post><div class=postbody><div class=content>{PROSE} Post {n}.</div>\
+                 <div id=sig{n} class=signature>{sig}</div></div></div>"
+            )
+        };
+        let anchor = "<h3 id=\"Bad_PGP_signature\">Bad PGP signature</h3>";
+        let html = format!("<html><body><main>{}{anchor}{}{}</main></body></html>", post(1), post(2), post(3));
+        let p = segment::html::segment(&html, false);
+        let lang = lang::guess(p.blocks.iter().map(|b| b.text.as_str()), None);
+        for rules_only in [true, false] {
+            let d = classify(&p, lang, rules_only);
+            for (b, d) in p.blocks.iter().zip(&d) {
+                if b.text == sig {
+                    assert!(!d.keep && matches!(&d.reason, Reason::Marked(t) if t == "signature"), "{:?}", d.reason);
+                } else if b.text == "Bad PGP signature" {
+                    // A heading whose anchor is its own text is not marked.
+                    assert!(!matches!(d.reason, Reason::Marked(_)), "{:?}", d.reason);
+                } else {
+                    assert!(d.keep, "{:?} {:?}", b.text, d.reason);
+                }
+            }
+        }
     }
 
     #[test]

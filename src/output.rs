@@ -148,7 +148,7 @@ pub fn rejected(name: &str, c: &Cleaned) -> String {
         let d = &b.decision;
         let detail = match &d.reason {
             crate::Reason::Vocab(_, rule) => Value::from(rule.clone()),
-            crate::Reason::Attrs(tok) => Value::from(tok.clone()),
+            crate::Reason::Attrs(tok) | crate::Reason::Marked(tok) => Value::from(tok.clone()),
             crate::Reason::Template(pages) => Value::from(pages.clone()),
             _ => Value::Null,
         };
@@ -183,6 +183,7 @@ pub fn explain(name: &str, c: &Cleaned) -> String {
         let why = match &d.reason {
             crate::Reason::Vocab(_, rule) => format!("{} [{rule}]", d.reason.key()),
             crate::Reason::Attrs(tok) => format!("attrs [{tok}]"),
+            crate::Reason::Marked(tok) => format!("marked [{tok}]"),
             crate::Reason::Template(pages) => format!("template [{pages}]"),
             r => r.key(),
         };

@@ -7,7 +7,8 @@
 //!   ("READ ALSO: …"), a tail ("… via Wikicommons") or a phrase inside a short
 //!   block ("uses cookies"). Each file caps the block length in words, so an
 //!   article sentence that merely mentions cookies or Reuters is never hit.
-//! * `rules/attrs/*.txt`: class/id tokens with weights (`sidebar -25`).
+//! * `rules/attrs/*.txt`: class/id tokens with weights (`sidebar -25`); a
+//!   negative one may be marked `final` (`signature* -30 final`).
 //! * `rules/stopwords/<lang>.txt`: function words, one per line, for the
 //!   stopword density that tells prose from labels.
 //!
@@ -296,6 +297,9 @@ pub struct Vocab {
     regex_max_words: usize,
     attrs: Vec<(String, i32, bool)>,
     attr_exact: HashMap<String, i32>,
+    /// Tokens marked `final` (with whether each is a prefix): an element
+    /// carrying one holds no article text, whatever the scorer thinks.
+    attr_final: Vec<(String, bool)>,
     /// Tokens of folded panels (`rules/folds/`), with whether each is a
     /// prefix.
     folds: Vec<(String, bool)>,
@@ -420,6 +424,7 @@ impl Vocab {
         let mut regex_rules = Vec::new();
         let mut regex_at: Vec<String> = Vec::new();
         let mut attrs = Vec::new();
+        let mut attr_final: Vec<(String, bool)> = Vec::new();
         let mut attr_exact = HashMap::default();
         let mut folds: Vec<(String, bool)> = Vec::new();
         let mut slides: Vec<String> = Vec::new();
@@ -492,6 +497,13 @@ impl Vocab {
                             .next()
                             .and_then(|w| w.parse().ok())
                             .ok_or_else(|| format!("{}: missing weight", at()))?;
+                        let fin = match it.next() {
+                            None => false,
+                            Some("final") if w < 0 => true,
+                            Some(x) => {
+                                return Err(format!("{}: unexpected {x:?} (only `final`, on a negative weight)", at()))
+                            }
+                        };
                         // Tokens of class values never hold separators: rule
                         // `site-header` is matched as the squashed `siteheader`.
                         let (tok, prefix) = match tok.strip_suffix('*') {
@@ -500,6 +512,9 @@ impl Vocab {
                         };
                         let tok: String =
                             tok.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect();
+                        if fin {
+                            attr_final.push((tok.clone(), prefix));
+                        }
                         if prefix {
                             attrs.push((tok, w, true));
                         } else {
@@ -585,6 +600,7 @@ impl Vocab {
             max_words,
             regex_max_words,
             attrs,
+            attr_final,
             attr_exact,
             folds,
             slides,
@@ -709,6 +725,13 @@ impl Vocab {
             }
         });
         (total, worst.map(|x| x.1))
+    }
+
+    /// Whether `tok` (a token as [`Vocab::attr_weight`] names it) is marked
+    /// `final`: forum signatures are prose inside the post they follow, so
+    /// only their markup tells them apart, and it does so without doubt.
+    pub fn attr_is_final(&self, tok: &str) -> bool {
+        self.attr_final.iter().any(|(t, prefix)| if *prefix { tok.starts_with(t.as_str()) } else { tok == t })
     }
 
     fn token_weight(&self, tok: &str) -> i32 {
@@ -1002,6 +1025,21 @@ mod tests {
         assert_eq!(v.attr_weight("entry-content").0, 15);
         assert_eq!(v.attr_weight("canvas").0, 0);
         assert_eq!(v.attr_weight("nav").1.as_deref(), Some("nav"));
+    }
+
+    #[test]
+    fn attr_tokens_marked_final_are_known_and_checked() {
+        let v = vocab(&[("attrs/x.txt", "signature* -30 final\nsidebar -25\nsig -10 final\n")]);
+        assert!(v.attr_is_final("signature"));
+        assert!(v.attr_is_final("signaturecontainer"));
+        assert!(v.attr_is_final("sig"));
+        assert!(!v.attr_is_final("sigma"));
+        assert!(!v.attr_is_final("sidebar"));
+        assert_eq!(v.attr_weight("post-signature").0, -30);
+        for bad in ["content 15 final\n", "nav -10 always\n"] {
+            let e = Vocab::from_files(&[("attrs/x.txt", bad)]).err().unwrap();
+            assert!(e.contains("attrs/x.txt:1"), "{e}");
+        }
     }
 
     /// The generic tokenizer's tokens, for comparison with the ASCII one.
