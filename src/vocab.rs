@@ -512,6 +512,9 @@ impl Vocab {
                         };
                         let tok: String =
                             tok.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_lowercase()).collect();
+                        if let Some(x) = it.next() {
+                            return Err(format!("{}: unexpected {x:?} after the weight", at()));
+                        }
                         if fin {
                             attr_final.push((tok.clone(), prefix));
                         }
@@ -1036,7 +1039,7 @@ mod tests {
         assert!(!v.attr_is_final("sigma"));
         assert!(!v.attr_is_final("sidebar"));
         assert_eq!(v.attr_weight("post-signature").0, -30);
-        for bad in ["content 15 final\n", "nav -10 always\n"] {
+        for bad in ["content 15 final\n", "nav -10 always\n", "nav -10 final twice\n"] {
             let e = Vocab::from_files(&[("attrs/x.txt", bad)]).err().unwrap();
             assert!(e.contains("attrs/x.txt:1"), "{e}");
         }
