@@ -106,8 +106,8 @@ pub enum Reason {
     /// Flat text: kept at first only thanks to neighbours that were
     /// themselves dropped; gone once the kept text is read on its own.
     Isolated,
-    /// Kept although nothing else was: the best prose of a page that would
-    /// otherwise come out empty.
+    /// Kept although it scored below the threshold: among the best blocks
+    /// of a page that would otherwise come out (almost) empty.
     Rescued,
     /// Part of the site's template: the same block recurs on many pages of
     /// the site (see [`crate::templates`]); the detail says on how many.

@@ -153,12 +153,37 @@ def train(X, y, w, rounds=ROUNDS):
     return lgb.train(PARAMS, ds, num_boost_round=rounds)
 
 
+# scour's rescue (src/lib.rs, `rescue`): a page keeping fewer words than
+# this gets back its open blocks outside chrome scoring at least
+# RESCUE_SHARE of its best, when that best reaches RESCUE_FLOOR.
+RESCUE_BELOW_WORDS = 50
+RESCUE_SHARE = 0.2
+RESCUE_FLOOR = 0.1
+CHROME = None  # index of the "chrome" feature, set once the names are known
+
+
+def kept_blocks(blocks, p, thr):
+    """Which blocks scour keeps for scores p at threshold thr, rescue
+    included (final verdicts are already 0 or 1 in p)."""
+    keep = [s >= thr for s in p]
+    words = [len(TOK.findall(b["text"])) for b in blocks]
+    if sum(n for n, k in zip(words, keep) if k) < RESCUE_BELOW_WORDS:
+        open_ = [i for i, b in enumerate(blocks) if b["fixed"] is None and words[i] > 0 and not b["x"][CHROME] > 0]
+        best = max((p[i] for i in open_), default=0.0)
+        if best >= RESCUE_FLOOR:
+            for i in open_:
+                if p[i] >= best * RESCUE_SHARE:
+                    keep[i] = True
+    return keep
+
+
 def texts(docs, p, thr):
     """The output text of every page for scores p at threshold thr."""
     res, pos = {}, 0
     for d in docs:
         n = len(d["blocks"])
-        res[d["id"] + "@" + d["set"]] = "\n".join(b["text"] for b, s in zip(d["blocks"], p[pos : pos + n]) if s >= thr)
+        keep = kept_blocks(d["blocks"], p[pos : pos + n], thr)
+        res[d["id"] + "@" + d["set"]] = "\n".join(b["text"] for b, k in zip(d["blocks"], keep) if k)
         pos += n
     return res
 
@@ -245,6 +270,8 @@ def main():
     report = {}
     for mode in args.modes.split(","):
         names, docs = dump_features(args.bench, mode)
+        global CHROME
+        CHROME = names.index("chrome")
         X, y, w, doc_of = [], [], [], []
         for di, d in enumerate(docs):
             share, counts = label(d)
