@@ -280,9 +280,10 @@ const RESCUE_FLOOR: f32 = 0.1;
 /// Measured on the dev sets' cross-validated scores (train/train.py, HTML
 /// threshold 0.5): WCXB F1 0.854 → 0.858 in HTML and 0.791 → 0.792 in text
 /// mode, dev unchanged; rescuing only empty pages and only blocks of 15
-/// words or more, as before, lowered WCXB by 0.0002. Chrome blocks are left out
-/// (0.857 with them) and so are pages whose best block is weak (the floor
-/// adds 0.001 anywhere between 0.05 and 0.2).
+/// words or more, as before, lowered WCXB by 0.0002. Chrome blocks are
+/// left out (0.857 with them) and so are pages whose best block is weak
+/// (the floor adds 0.001 anywhere between 0.05 and 0.2). train.py builds
+/// its outputs with the same rule (headline and template blocks aside).
 fn rescue(page: &Page, d: &mut [Decision]) {
     let kept: usize = d.iter().zip(&page.blocks).filter(|(x, _)| x.keep).map(|(_, b)| vocab::word_count(&b.text)).sum();
     if kept >= RESCUE_BELOW_WORDS {
