@@ -159,16 +159,26 @@ def train(X, y, w, rounds=ROUNDS):
 RESCUE_BELOW_WORDS = 50
 RESCUE_SHARE = 0.2
 RESCUE_FLOOR = 0.1
-CHROME = None  # index of the "chrome" feature, set once the names are known
 
 
-def kept_blocks(blocks, p, thr):
-    """Which blocks scour keeps for scores p at threshold thr, rescue
-    included (final verdicts are already 0 or 1 in p)."""
+def prepare_rescue(docs, names):
+    """What the rescue needs of each page, worked out once (every threshold
+    reuses it): each block's word count, and the blocks it may bring back
+    (no final verdict, some words, not in chrome)."""
+    chrome = names.index("chrome")
+    for d in docs:
+        d["words"] = [len(TOK.findall(b["text"])) for b in d["blocks"]]
+        d["open"] = [
+            i for i, b in enumerate(d["blocks"]) if b["fixed"] is None and d["words"][i] > 0 and not b["x"][chrome] > 0
+        ]
+
+
+def kept_blocks(d, p, thr):
+    """Which blocks of page d scour keeps for scores p at threshold thr,
+    rescue included (final verdicts are already 0 or 1 in p)."""
     keep = [s >= thr for s in p]
-    words = [len(TOK.findall(b["text"])) for b in blocks]
-    if sum(n for n, k in zip(words, keep) if k) < RESCUE_BELOW_WORDS:
-        open_ = [i for i, b in enumerate(blocks) if b["fixed"] is None and words[i] > 0 and not b["x"][CHROME] > 0]
+    if sum(n for n, k in zip(d["words"], keep) if k) < RESCUE_BELOW_WORDS:
+        open_ = d["open"]
         best = max((p[i] for i in open_), default=0.0)
         if best >= RESCUE_FLOOR:
             for i in open_:
@@ -182,7 +192,7 @@ def texts(docs, p, thr):
     res, pos = {}, 0
     for d in docs:
         n = len(d["blocks"])
-        keep = kept_blocks(d["blocks"], p[pos : pos + n], thr)
+        keep = kept_blocks(d, p[pos : pos + n], thr)
         res[d["id"] + "@" + d["set"]] = "\n".join(b["text"] for b, k in zip(d["blocks"], keep) if k)
         pos += n
     return res
@@ -270,8 +280,7 @@ def main():
     report = {}
     for mode in args.modes.split(","):
         names, docs = dump_features(args.bench, mode)
-        global CHROME
-        CHROME = names.index("chrome")
+        prepare_rescue(docs, names)
         X, y, w, doc_of = [], [], [], []
         for di, d in enumerate(docs):
             share, counts = label(d)

@@ -2896,6 +2896,8 @@ mod tests {
         // Not when the letter goes on into a word, nor after a letter.
         let r = restore("Ne ho 3\u{fffd}Cs e la pi\u{fffd} Cf, pi\u{fffd} calda.", &[&l]).unwrap_or_default();
         assert!(!r.contains('°'), "{r}");
+        let r = restore("La sigla Q\u{fffd}C, pi\u{fffd} calda.", &[&l]).unwrap_or_default();
+        assert!(!r.contains('°'), "{r}");
     }
 
     #[test]
