@@ -79,6 +79,10 @@ const LANES: usize = 16;
 /// it with a masked feature number needs no bounds check.
 const MAX_FEATURES: usize = 128;
 
+/// Rows scored together by [`Model::score_many`]: their features (32 KiB)
+/// stay in the L1/L2 cache while every tree visits them.
+const CHUNK_ROWS: usize = LANES * 4;
+
 /// A tree ensemble for one input mode.
 #[derive(Debug)]
 pub struct Model {
@@ -252,19 +256,26 @@ impl Model {
             dst[..n].copy_from_slice(&x[..n]);
         }
         let mut sums = vec![0.0f32; rows.len()];
-        for &(root, depth) in &self.roots {
-            for (s, xs) in sums.chunks_mut(LANES).zip(flat.chunks(LANES * MAX_FEATURES)) {
-                let mut cur = [root; LANES];
-                for _ in 0..depth {
-                    for (c, x) in cur.iter_mut().zip(xs.chunks_exact(MAX_FEATURES)) {
-                        let st = &self.steps[*c as usize];
-                        *c = if x[st.feature as usize % MAX_FEATURES] <= st.threshold { st.left } else { st.right };
+        // Rows a few dozen at a time, every tree over them: a page of tens
+        // of thousands of blocks would otherwise stream its whole feature
+        // table from memory once per tree. Each row still sums its trees
+        // in the same order, so the scores are the same.
+        for (sums, flat) in sums.chunks_mut(CHUNK_ROWS).zip(flat.chunks(CHUNK_ROWS * MAX_FEATURES)) {
+            for &(root, depth) in &self.roots {
+                for (s, xs) in sums.chunks_mut(LANES).zip(flat.chunks(LANES * MAX_FEATURES)) {
+                    let mut cur = [root; LANES];
+                    for _ in 0..depth {
+                        for (c, x) in cur.iter_mut().zip(xs.chunks_exact(MAX_FEATURES)) {
+                            let st = &self.steps[*c as usize];
+                            *c = if x[st.feature as usize % MAX_FEATURES] <= st.threshold { st.left } else { st.right };
+                        }
+                    }
+                    for (sum, &c) in s.iter_mut().zip(&cur) {
+                        *sum += self.values[c as usize];
                     }
                 }
-                for (sum, &c) in s.iter_mut().zip(&cur) {
-                    *sum += self.values[c as usize];
-                }
             }
+            crate::deadline::check();
         }
         sums.into_iter().map(sigmoid).collect()
     }
