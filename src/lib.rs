@@ -285,9 +285,14 @@ const RESCUE_FLOOR: f32 = 0.1;
 /// (the floor adds 0.001 anywhere between 0.05 and 0.2). train.py builds
 /// its outputs with the same rule (headline and template blocks aside).
 fn rescue(page: &Page, d: &mut [Decision]) {
-    let kept: usize = d.iter().zip(&page.blocks).filter(|(x, _)| x.keep).map(|(_, b)| vocab::word_count(&b.text)).sum();
-    if kept >= RESCUE_BELOW_WORDS {
-        return;
+    // Counting stops at the limit: most pages keep far more, and this runs
+    // on every page.
+    let mut kept = 0;
+    for (_, b) in d.iter().zip(&page.blocks).filter(|(x, _)| x.keep) {
+        kept += vocab::word_count(&b.text);
+        if kept >= RESCUE_BELOW_WORDS {
+            return;
+        }
     }
     let candidates: Vec<(usize, f32)> = d
         .iter()
