@@ -96,6 +96,11 @@ fn lower<'b>(w: &str, buf: &'b mut String) -> &'b str {
             match c {
                 '\u{2019}' => buf.push('\''),
                 'İ' => buf.push('i'),
+                // Letters with a nukta typed as one character ("য়" in
+                // "হয়"): the lists hold them in NFC, letter then nukta.
+                '\u{958}'..='\u{95f}' | '\u{9dc}' | '\u{9dd}' | '\u{9df}' => {
+                    unicode_normalization::char::decompose_canonical(c, |d| buf.push(d))
+                }
                 c => buf.extend(c.to_lowercase()),
             }
         }
@@ -133,6 +138,19 @@ mod tests {
         let l = guess(["12345 67890"].into_iter(), None);
         assert!(!l.known());
         assert_eq!(stop_counts("the cat", l), (2, 0));
+    }
+
+    #[test]
+    fn a_virama_or_a_nukta_typed_as_one_letter_still_makes_a_stopword() {
+        // Hindi "क्या" and "क्योंकि" carry a virama inside; Bengali "হয়" is
+        // written here with the single character U+09DF, the lists hold it
+        // as য + nukta (NFC).
+        let hi = guess(["क्या आप जानते हैं कि यह क्यों हुआ, क्योंकि वह यहां था"].into_iter(), None);
+        assert_eq!(hi.code(), Some("hi"));
+        assert_eq!(stop_counts("क्योंकि", hi), (1, 1));
+        let bn = guess(["এটা কি হ\u{9df} না, সে তো এখানে ছিল এবং আমি জানি"].into_iter(), None);
+        assert_eq!(bn.code(), Some("bn"));
+        assert_eq!(stop_counts("হ\u{9df}", bn), (1, 1));
     }
 
     #[test]

@@ -384,11 +384,20 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// Words as the classifier counts them: runs of letters or digits.
+/// Words as the classifier counts them: runs of letters, digits and
+/// combining marks. The marks matter where a sign inside a word is not a
+/// letter: the virama of Hindi and Bengali ("क्या" is one word, not "क"
+/// and "या"), and accents of decomposed text ("cafe\u{301}").
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '\u{2019}')
+    text.split(|c: char| !word_char(c) && c != '\'' && c != '\u{2019}')
         .map(|w| w.trim_matches(|c| c == '\'' || c == '\u{2019}'))
         .filter(|w| !w.is_empty())
+}
+
+/// Whether `c` belongs to a word: a letter, a digit or a combining mark.
+#[inline]
+pub fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || !c.is_ascii() && unicode_normalization::char::is_combining_mark(c)
 }
 
 /// Number of words in `text`.
@@ -917,6 +926,17 @@ mod tests {
         assert_eq!(normalize("  You’ll\u{a0}LOVE  “this” — now "), "you'll love \"this\" - now");
     }
 
+    #[test]
+    fn a_sign_inside_a_word_does_not_split_it() {
+        // Hindi "क्या हुआ" (virama inside the first word), Bengali "প্রতিষ্ঠান",
+        // decomposed "café", and Persian's zero-width non-joiner, which does
+        // separate the parts of "می‌شود".
+        assert_eq!(words("क्या हुआ").collect::<Vec<_>>(), ["क्या", "हुआ"]);
+        assert_eq!(word_count("প্রতিষ্ঠান"), 1);
+        assert_eq!(words("cafe\u{301} noir").collect::<Vec<_>>(), ["cafe\u{301}", "noir"]);
+        assert_eq!(words("می\u{200c}شود").collect::<Vec<_>>(), ["می", "شود"]);
+        assert_eq!(words("l'été, c'est").collect::<Vec<_>>(), ["l'été", "c'est"]);
+    }
     #[test]
     fn anchors_decide_where_a_phrase_may_sit() {
         let v = vocab(&[(
