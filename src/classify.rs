@@ -794,13 +794,20 @@ const BOUNDARY_WEIGHT: f64 = 400.0;
 /// by an inline box.
 fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
     let n = initial.len();
+    // Whether the nearest block on a side that is not short reads as prose.
+    let good_at = |i: Option<usize>| i.is_some_and(|j| matches!(initial[j], Class::Good | Class::NearGood));
     let w: Vec<f64> = (0..n)
         .map(|i| {
             let c = feats[i].chars as f64;
             // Lines that close an article (comment forms, "related",
             // newsletter and share boxes) are walls the region rarely spans.
             if let Some(Reason::Vocab(kind, _)) = &feats[i].hard {
-                if matches!(kind.as_str(), "comments" | "related" | "newsletter" | "share" | "paywall") {
+                // ... except a "read also" line between two paragraphs of
+                // prose: an inline box inside the article, not its end.
+                let inline = kind == "related"
+                    && good_at((0..i).rev().find(|&j| initial[j] != Class::Short))
+                    && good_at((i + 1..n).find(|&j| initial[j] != Class::Short));
+                if !inline && matches!(kind.as_str(), "comments" | "related" | "newsletter" | "share" | "paywall") {
                     return -BOUNDARY_WEIGHT;
                 }
             }
@@ -914,6 +921,30 @@ mod tests {
         assert!(k.contains(&"A short subhead".to_string()), "{k:?}");
         assert!(!k.contains(&"Menu".to_string()));
         assert!(!k.contains(&"Copyright 2024".to_string()));
+    }
+
+    #[test]
+    fn a_read_also_line_inside_flat_text_does_not_end_the_article() {
+        // Between two paragraphs of prose, "Read also" is an inline box; the
+        // same lead heading a list of links closes the article.
+        let para = |n: usize| format!("{PROSE} Paragraph {n}.");
+        let text = format!(
+            "{}\n{}\n{}\nRead also: Council approves the new budget\n{}\n{}\n\
+             Read also:\nCouncil approves the new budget\nFloods close two roads\n",
+            para(1),
+            para(2),
+            para(3),
+            para(4),
+            para(5)
+        );
+        let p = segment::text::segment(&text);
+        let lang = lang::guess(p.blocks.iter().map(|b| b.text.as_str()), None);
+        let d = classify(&p, lang, true);
+        for (b, d) in p.blocks.iter().zip(&d) {
+            let prose = b.text.starts_with("The minister");
+            assert_eq!(d.keep, prose, "{:?} {:?}", b.text, d.reason);
+            assert!(!prose || d.in_main, "{:?}", b.text);
+        }
     }
 
     #[test]
