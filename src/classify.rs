@@ -794,8 +794,26 @@ const BOUNDARY_WEIGHT: f64 = 400.0;
 /// by an inline box.
 fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
     let n = initial.len();
-    // Whether the nearest block on a side that is not short reads as prose.
-    let good_at = |i: Option<usize>| i.is_some_and(|j| matches!(initial[j], Class::Good | Class::NearGood));
+    // Whether the nearest block before (after) each block that is not short
+    // reads as prose: one pass each way, so a page of many short lines
+    // stays linear.
+    let prose = |c: Class| matches!(c, Class::Good | Class::NearGood);
+    let mut prose_before = vec![false; n];
+    let mut last = false;
+    for i in 0..n {
+        prose_before[i] = last;
+        if initial[i] != Class::Short {
+            last = prose(initial[i]);
+        }
+    }
+    let mut prose_after = vec![false; n];
+    last = false;
+    for i in (0..n).rev() {
+        prose_after[i] = last;
+        if initial[i] != Class::Short {
+            last = prose(initial[i]);
+        }
+    }
     let w: Vec<f64> = (0..n)
         .map(|i| {
             let c = feats[i].chars as f64;
@@ -804,9 +822,7 @@ fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
             if let Some(Reason::Vocab(kind, _)) = &feats[i].hard {
                 // ... except a "read also" line between two paragraphs of
                 // prose: an inline box inside the article, not its end.
-                let inline = kind == "related"
-                    && good_at((0..i).rev().find(|&j| initial[j] != Class::Short))
-                    && good_at((i + 1..n).find(|&j| initial[j] != Class::Short));
+                let inline = kind == "related" && prose_before[i] && prose_after[i];
                 if !inline && matches!(kind.as_str(), "comments" | "related" | "newsletter" | "share" | "paywall") {
                     return -BOUNDARY_WEIGHT;
                 }
