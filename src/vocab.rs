@@ -939,6 +939,7 @@ mod tests {
         assert_eq!(words("می\u{200c}شود").collect::<Vec<_>>(), ["می", "شود"]);
         assert_eq!(words("l'été, c'est").collect::<Vec<_>>(), ["l'été", "c'est"]);
     }
+
     #[test]
     fn anchors_decide_where_a_phrase_may_sit() {
         let v = vocab(&[(
