@@ -794,26 +794,9 @@ const BOUNDARY_WEIGHT: f64 = 400.0;
 /// by an inline box.
 fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
     let n = initial.len();
-    // Whether the nearest block before (after) each block that is not short
-    // reads as prose: one pass each way, so a page of many short lines
-    // stays linear.
+    // The nearest block either side that is not short (edges count as bad).
+    let near = neighbours(initial, false);
     let prose = |c: Class| matches!(c, Class::Good | Class::NearGood);
-    let mut prose_before = vec![false; n];
-    let mut last = false;
-    for i in 0..n {
-        prose_before[i] = last;
-        if initial[i] != Class::Short {
-            last = prose(initial[i]);
-        }
-    }
-    let mut prose_after = vec![false; n];
-    last = false;
-    for i in (0..n).rev() {
-        prose_after[i] = last;
-        if initial[i] != Class::Short {
-            last = prose(initial[i]);
-        }
-    }
     let w: Vec<f64> = (0..n)
         .map(|i| {
             let c = feats[i].chars as f64;
@@ -822,7 +805,7 @@ fn text_region(initial: &[Class], feats: &[Feat]) -> Vec<bool> {
             if let Some(Reason::Vocab(kind, _)) = &feats[i].hard {
                 // ... except a "read also" line between two paragraphs of
                 // prose: an inline box inside the article, not its end.
-                let inline = kind == "related" && prose_before[i] && prose_after[i];
+                let inline = kind == "related" && prose(near.before[i]) && prose(near.after[i]);
                 if !inline && matches!(kind.as_str(), "comments" | "related" | "newsletter" | "share" | "paywall") {
                     return -BOUNDARY_WEIGHT;
                 }

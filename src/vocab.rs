@@ -644,9 +644,8 @@ impl Vocab {
         }
         // For `@max_chars` (one pass, cheap next to the searches below).
         let nchars = norm.chars().count();
-        let core_start = norm.find(|c: char| c.is_alphanumeric()).unwrap_or(norm.len());
-        let core_end =
-            norm.rfind(|c: char| c.is_alphanumeric()).map_or(0, |i| i + norm[i..].chars().next().unwrap().len_utf8());
+        let core_start = norm.find(word_char).unwrap_or(norm.len());
+        let core_end = norm.rfind(word_char).map_or(0, |i| i + norm[i..].chars().next().unwrap().len_utf8());
         let mut found: Vec<(Anchor, Hit)> = Vec::new();
         // A whole-line phrase covers the text's words and may take in the
         // punctuation around them ("email *" is the line "Email *").
