@@ -96,13 +96,15 @@ fn lower<'b>(w: &str, buf: &'b mut String) -> &'b str {
             match c {
                 '\u{2019}' => buf.push('\''),
                 'İ' => buf.push('i'),
-                // Letters with a nukta typed as one character ("য়" in
-                // "হয়"): the lists hold them in NFC, letter then nukta.
-                '\u{958}'..='\u{95f}' | '\u{9dc}' | '\u{9dd}' | '\u{9df}' => {
-                    unicode_normalization::char::decompose_canonical(c, |d| buf.push(d))
-                }
-                c => buf.extend(c.to_lowercase()),
+                c => buf.extend(c.to_lowercase().map(vocab::fold_arabic)),
             }
+        }
+        // The lists are in NFC: a letter with a nukta typed as one
+        // character ("য়" in "হয়") is the letter then the nukta there, and
+        // an accent typed as a combining mark is one character.
+        if vocab::needs_nfc(buf) {
+            use unicode_normalization::UnicodeNormalization;
+            *buf = buf.nfc().collect();
         }
     }
     buf.as_str()
@@ -151,6 +153,20 @@ mod tests {
         let bn = guess(["এটা কি হ\u{9df} না, সে তো এখানে ছিল এবং আমি জানি"].into_iter(), None);
         assert_eq!(bn.code(), Some("bn"));
         assert_eq!(stop_counts("হ\u{9df}", bn), (1, 1));
+    }
+
+    #[test]
+    fn persian_typed_with_arabic_letters_and_decomposed_vietnamese_are_guessed() {
+        // Persian "که" (that) and "یک" (one) with the Arabic kaf and yeh.
+        let fa = guess(["این كتاب را كه دیروز خریدم يك داستان است و از آن در خانه خواندم"].into_iter(), None);
+        assert_eq!(fa.code(), Some("fa"));
+        assert_eq!(stop_counts("كه", fa), (1, 1));
+        // Vietnamese with its tones as combining marks.
+        let text = "Tôi đã đi đến chợ và mua một ít rau cho gia đình của tôi";
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd(text).collect();
+        let vi = guess([nfd.as_str()].into_iter(), None);
+        assert_eq!(vi.code(), Some("vi"));
+        assert_eq!(stop_counts(&nfd, vi), stop_counts(text, guess([text].into_iter(), None)));
     }
 
     #[test]

@@ -456,10 +456,22 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
     if !opts.extract && format == Format::Text {
         return repair_lines(text, encoding, opts);
     }
-    let page = match format {
+    let mut page = match format {
         Format::Html => segment::html::segment(text, opts.explain),
         Format::Text => segment::text::segment(text),
     };
+    // Decomposed blocks are composed before they are judged; the change is
+    // reported with the block's other repairs if it is kept.
+    let mut composed: Vec<Option<repair::Change>> = Vec::new();
+    if opts.repair.is_some() {
+        for (i, b) in page.blocks.iter_mut().enumerate() {
+            if let Some((t, change)) = repair::compose(&b.text) {
+                b.text = t;
+                composed.resize_with(i + 1, || None);
+                composed[i] = Some(change);
+            }
+        }
+    }
     deadline::check();
     let lang = lang::guess(page.blocks.iter().map(|b| b.text.as_str()), page.lang.as_deref());
     let mut decisions = if opts.extract {
@@ -478,6 +490,9 @@ fn clean_decoded(text: &str, format: Format, encoding: &'static str, opts: &Opti
             continue;
         }
         deadline::check();
+        if let Some(change) = composed.get_mut(i).and_then(Option::take) {
+            repairs.push(change);
+        }
         let para = match &opts.repair {
             Some(ro) => {
                 let (t, ch) = repair::repair(&b.text, &lexicons, ro);

@@ -308,7 +308,7 @@ pub struct Vocab {
     slides: Vec<String>,
     stopwords: HashMap<&'static str, Vec<&'static str>>,
     /// Union of all stopword lists, each word mapped to the languages using it.
-    stop_index: HashMap<&'static str, u64>,
+    stop_index: HashMap<Box<str>, u64>,
     /// Longest stopword, in bytes.
     stop_max_len: usize,
     /// The ASCII stopwords of at most 15 bytes, packed by [`pack_ascii`]:
@@ -347,10 +347,45 @@ fn fold_greek(c: char) -> char {
     }
 }
 
+/// Arabic yeh (ي, and ى, which ends words) and kaf (ك) as the Persian ی
+/// and ک. Persian and Urdu typed on an Arabic keyboard use the Arabic
+/// letters where the language writes its own: folded, one stopword list and
+/// one rule cover both spellings. Arabic's own words fold the same way, in
+/// the lists and rules as in the text.
+#[inline]
+pub fn fold_arabic(c: char) -> char {
+    match c {
+        '\u{64a}' | '\u{649}' => '\u{6cc}',
+        '\u{643}' => '\u{6a9}',
+        c => c,
+    }
+}
+
+/// Whether `text` may hold characters that NFC composes: Latin accents
+/// typed as combining marks (macOS, and Vietnamese keyboards, write "e" then
+/// U+0301), Korean written as conjoining jamo, Indic letters with a nukta
+/// typed as one character (NFC writes the letter, then the nukta). Rules
+/// and lists are in NFC; such text is composed before it is matched.
+pub fn needs_nfc(text: &str) -> bool {
+    !text.is_ascii()
+        && text.chars().any(|c| {
+            matches!(c, '\u{300}'..='\u{36f}' | '\u{1100}'..='\u{11ff}' | '\u{958}'..='\u{95f}' | '\u{9dc}' | '\u{9dd}' | '\u{9df}')
+        })
+}
+
 /// Fold case and the typographic variants of quotes, dashes and spaces, so
 /// one rule covers "You’ll", "You'll" and "YOU'LL" (and Greek accents, see
-/// [`fold_greek`]).
+/// [`fold_greek`]; Arabic-script letters, see [`fold_arabic`]; decomposed
+/// text, see [`needs_nfc`]).
 pub fn normalize(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let composed: String;
+    let text = if needs_nfc(text) {
+        composed = text.nfc().collect();
+        composed.as_str()
+    } else {
+        text
+    };
     let mut out = String::with_capacity(text.len());
     let mut space = true;
     for c in text.chars() {
@@ -358,6 +393,7 @@ pub fn normalize(text: &str) -> String {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{2032}' | '`' | '\u{b4}' => '\'',
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}' | '\u{2039}' | '\u{203a}' => '"',
             '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+            '\u{643}' | '\u{649}' | '\u{64a}' => fold_arabic(c),
             c if c.is_whitespace() || c == '\u{200b}' => ' ',
             c => c,
         };
@@ -591,10 +627,17 @@ impl Vocab {
         if langs.len() > 64 {
             return Err("at most 64 stopword languages".into());
         }
-        let mut stop_index: HashMap<&'static str, u64> = HashMap::default();
+        // Keyed as `lang::lower` looks words up: NFC, Arabic letters folded.
+        let mut stop_index: HashMap<Box<str>, u64> = HashMap::default();
         for (i, l) in langs.iter().enumerate() {
             for w in &stopwords[l] {
-                *stop_index.entry(w).or_default() |= 1 << i;
+                let key: String = if needs_nfc(w) {
+                    use unicode_normalization::UnicodeNormalization;
+                    w.nfc().map(fold_arabic).collect()
+                } else {
+                    w.chars().map(fold_arabic).collect()
+                };
+                *stop_index.entry(key.into()).or_default() |= 1 << i;
             }
         }
         let stop_max_len = stop_index.keys().map(|w| w.len()).max().unwrap_or(0);
@@ -980,6 +1023,23 @@ mod tests {
         assert!(v.hits("Shares").is_empty());
         assert!(v.hits("retweeted").is_empty());
         assert!(!v.hits("Tweet this").is_empty());
+    }
+
+    #[test]
+    fn a_phrase_matches_text_typed_decomposed_or_with_arabic_letters() {
+        // "e" + U+0301 is "é"; Korean as conjoining jamo is its syllables.
+        assert_eq!(normalize("Cafe\u{301} Ha\u{300} noi"), normalize("Café Hà noi"));
+        assert_eq!(normalize("\u{1112}\u{1161}\u{11ab}"), "한");
+        assert_eq!(normalize("كي على"), "کی علی");
+        let v = vocab(&[
+            ("phrases/comments/fa.txt", "= نظرات کاربران\n"),
+            ("phrases/share/vi.txt", "~ chia sẻ\n"),
+            ("phrases/comments/ar.txt", "/ ^[0-9]+ تعلیق$\n"),
+        ]);
+        assert!(!v.hits("نظرات كاربران").is_empty(), "Persian typed with Arabic kaf and yeh");
+        assert!(!v.hits("Chia se\u{309} bài viết").is_empty(), "Vietnamese typed decomposed");
+        assert!(!v.hits("12 تعليق").is_empty(), "an Arabic regex written in the normalised form");
+        assert!(v.hits("نظرات").is_empty());
     }
 
     #[test]

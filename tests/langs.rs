@@ -90,3 +90,51 @@ fn flat_text_in_many_languages_keeps_the_article() {
     // in the middle of it is kept more often than in HTML.
     check(scour::Format::Text, 0.85, 0.45, 0.12);
 }
+
+/// Persian and Urdu typed with the Arabic yeh and kaf (`ي`, `ك`), as an
+/// Arabic keyboard writes them.
+fn arabic_letters(s: &str) -> String {
+    s.replace('ی', "ي").replace('ک', "ك")
+}
+
+/// Decomposed text (NFD): accents and tones as combining marks, Korean as
+/// jamo, as macOS and some keyboards write them.
+fn decomposed(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd().collect()
+}
+
+/// One way of typing a page's text.
+type Retype = fn(&str) -> String;
+
+#[test]
+fn a_page_typed_another_way_is_read_as_the_page_itself() {
+    use unicode_normalization::UnicodeNormalization;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/langs");
+    // What is compared: the output with both spellings brought to one.
+    let fold = |s: &str| -> String { s.nfc().map(scour::vocab::fold_arabic).collect() };
+    let cases: [(&str, Retype); 5] =
+        [("fa", arabic_letters), ("ur", arabic_letters), ("vi", decomposed), ("ko", decomposed), ("bn", decomposed)];
+    let mut failures = Vec::new();
+    for (lang, retype) in cases {
+        for (ext, format) in [("html", scour::Format::Html), ("txt", scour::Format::Text)] {
+            let page = std::fs::read_to_string(dir.join(format!("{lang}.{ext}"))).unwrap();
+            let other = retype(&page);
+            assert_ne!(page, other, "{lang}.{ext}: the retyped page must differ");
+            let opts = scour::Options { format: Some(format), ..scour::Options::default() };
+            let a = scour::clean(page.as_bytes(), &opts).unwrap();
+            let b = scour::clean(other.as_bytes(), &opts).unwrap();
+            if b.lang != a.lang {
+                failures.push(format!("{lang}.{ext} retyped: language {:?}, not {:?}", b.lang, a.lang));
+            }
+            if fold(&b.text) != fold(&a.text) {
+                failures.push(format!(
+                    "{lang}.{ext} retyped: {} characters kept, not {}",
+                    b.text.chars().count(),
+                    a.text.chars().count()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

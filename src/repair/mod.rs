@@ -568,6 +568,23 @@ fn has_control(bytes: &[u8]) -> bool {
     })
 }
 
+/// `text` composed (NFC), with the change to report, when it is not NFC
+/// already. For text about to be classified: repair composes kept text
+/// anyway (its last step), and what the classifier measures (lengths,
+/// words, stopwords, rules) should not depend on whether a page was typed
+/// decomposed, as macOS and some Vietnamese and Korean input write it.
+pub(crate) fn compose(text: &str) -> Option<(String, Change)> {
+    if text.is_ascii() || nfc_quick_yes(text) {
+        return None;
+    }
+    let n: String = text.nfc().collect();
+    if n == text {
+        return None;
+    }
+    let change = excerpt(Fix::Nfc, text, &n);
+    Some((n, change))
+}
+
 /// Whether `text` is NFC by the quick check (`Yes`), which only needs to
 /// start at the first character that can make text non-NFC: every
 /// character before it is a starter that is NFC on its own.
