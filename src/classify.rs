@@ -238,7 +238,9 @@ pub struct Analysis {
 
 /// Whether the text ends like a sentence (closing quotes and brackets aside).
 pub(crate) fn ends_sentence(t: &str) -> bool {
-    let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']'));
+    let t = t.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）' | '】')
+    });
     t.ends_with(['.', '!', '?', '…', '。', '！', '？', ';'])
 }
 
@@ -368,7 +370,9 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
     let listing = main_chars > 0 && main_links * 100 >= main_chars * 12;
     let mut feats: Vec<Feat> = Vec::with_capacity(n);
     for (i, b) in blocks.iter().enumerate() {
-        let chars = b.text.chars().count();
+        // Measured as text with spaces between words would be (see
+        // `vocab::measure`): the thresholds and the scorer were set on it.
+        let (chars, dense_words) = vocab::measure(&b.text);
         let (words, stops) = lang::stop_counts(&b.text, lang);
         let stop = if words > 0 { stops as f32 / words as f32 } else { 0.0 };
         let ld = b.link_density();
@@ -378,8 +382,17 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         let crumb = !off(Source::Repeats) && is_breadcrumb(&b.text);
         let (count, first_at) = counts.get(keys[i].as_str()).copied().unwrap_or((0, i));
         let repeats = if off(Source::Repeats) { 1 } else { count };
-        let mut f =
-            Feat { chars, words, stop, ld, hard: None, hit: hit.as_ref().map(|h| h.kind), crumb, repeats, title };
+        let mut f = Feat {
+            chars,
+            words: dense_words.unwrap_or(words),
+            stop,
+            ld,
+            hard: None,
+            hit: hit.as_ref().map(|h| h.kind),
+            crumb,
+            repeats,
+            title,
+        };
         f.hard = hard_evidence(b, &f, hit, listing, first_at == i);
         feats.push(f);
     }
@@ -865,6 +878,16 @@ mod tests {
 
     const PROSE: &str = "The minister said on Tuesday that the new law would be debated in the parliament \
         before the end of the year, and that the government was ready to listen to all of the parties.";
+
+    #[test]
+    fn a_sentence_ends_inside_its_closing_quotes_in_any_script() {
+        assert!(ends_sentence("He said: \"It is done.\""));
+        assert!(ends_sentence("「これで完成です。」"));
+        assert!(ends_sentence("他说：“我们明天再来。”"));
+        assert!(ends_sentence("『またね！』"));
+        assert!(!ends_sentence("「関連記事」"));
+        assert!(!ends_sentence("Related articles"));
+    }
 
     #[test]
     fn neighbours_are_the_nearest_blocks_not_skipped() {

@@ -441,6 +441,70 @@ pub fn word_count(text: &str) -> usize {
     words(text).count()
 }
 
+/// Characters of a script written without spaces between words whose
+/// words are not single characters (Thai, Lao, Myanmar, Khmer, Tibetan):
+/// a run of them between spaces is a phrase, not a word.
+fn unspaced(c: char) -> bool {
+    matches!(c, '\u{e00}'..='\u{eff}' | '\u{f00}'..='\u{fff}' | '\u{1000}'..='\u{109f}' | '\u{1780}'..='\u{17ff}')
+}
+
+/// English characters one Chinese character (or Japanese kanji) stands
+/// for: a Chinese word is one or two characters where an English one is
+/// five letters and a space, so a line of 30 ideographs says about what 90
+/// English characters say.
+const DENSE_CHAR: usize = 3;
+/// The same for a kana: a syllable, two letters or so of a romanised word.
+const KANA_CHAR: usize = 2;
+/// English characters per word (a space included), to count the words of
+/// text written without spaces.
+const CHARS_PER_WORD: usize = 6;
+
+/// English characters one character stands for (see [`DENSE_CHAR`]).
+fn weight(c: char) -> usize {
+    if !spaceless(c) {
+        1
+    } else if matches!(c, '\u{3040}'..='\u{30ff}' | '\u{31f0}'..='\u{31ff}') {
+        KANA_CHAR
+    } else {
+        DENSE_CHAR
+    }
+}
+
+/// Length and word count of `text` in the terms the classifier's
+/// thresholds and learned scorer were set in: those of text with spaces
+/// between words. Chinese characters count [`DENSE_CHAR`] characters each
+/// and kana [`KANA_CHAR`]; a run of text without spaces (Chinese, Japanese,
+/// Thai, …) counts one word per [`CHARS_PER_WORD`] of such characters, not
+/// one word. The word count is `None` for text without such runs: its
+/// [`words`] are its words.
+pub fn measure(text: &str) -> (usize, Option<usize>) {
+    let mut chars = 0;
+    let mut runs = false;
+    for c in text.chars() {
+        if c.is_ascii() {
+            chars += 1;
+        } else {
+            let w = weight(c);
+            chars += w;
+            runs |= w > 1 || unspaced(c);
+        }
+    }
+    if !runs {
+        return (chars, None);
+    }
+    let words = words(text)
+        .map(|w| {
+            if w.chars().any(|c| spaceless(c) || unspaced(c)) {
+                let n: usize = w.chars().map(weight).sum();
+                ((n + CHARS_PER_WORD / 2) / CHARS_PER_WORD).max(1)
+            } else {
+                1
+            }
+        })
+        .sum();
+    (chars, Some(words))
+}
+
 fn parse_anchor(line: &str) -> Option<(Anchor, &str)> {
     let (sigil, rest) = line.split_at(line.char_indices().nth(1).map_or(line.len(), |x| x.0));
     let a = match sigil {
@@ -1040,6 +1104,23 @@ mod tests {
         assert!(!v.hits("Chia se\u{309} bài viết").is_empty(), "Vietnamese typed decomposed");
         assert!(!v.hits("12 تعليق").is_empty(), "an Arabic regex written in the normalised form");
         assert!(v.hits("نظرات").is_empty());
+    }
+
+    #[test]
+    fn text_without_spaces_is_measured_as_text_with_spaces_would_be() {
+        // Text with spaces measures as it is.
+        assert_eq!(measure("The council voted on the new budget."), (36, None));
+        assert_eq!(measure("Café “Hà Nội” — déjà vu"), (23, None));
+        // Twenty ideographs say what 60 English characters say: 10 words.
+        let zh = "城市公园改造工程完工市民周末纷纷前往";
+        assert_eq!(zh.chars().count(), 18);
+        assert_eq!(measure(zh), (54, Some(9)));
+        // Kana count two; a Latin word among them is one word.
+        assert_eq!(measure("LINEで送る"), (4 + 2 + 3 + 2, Some(2)));
+        // Thai keeps its length, but a phrase between spaces is words.
+        let th = "ชาวประมงช่วยกันปลูกหญ้าทะเล";
+        let n = th.chars().count();
+        assert_eq!(measure(th), (n, Some((n + 3) / 6)));
     }
 
     #[test]
