@@ -364,12 +364,18 @@ pub fn fold_arabic(c: char) -> char {
 /// Whether `text` may hold characters that NFC composes: Latin accents
 /// typed as combining marks (macOS, and Vietnamese keyboards, write "e" then
 /// U+0301), Korean written as conjoining jamo, Indic letters with a nukta
-/// typed as one character (NFC writes the letter, then the nukta). Rules
-/// and lists are in NFC; such text is composed before it is matched.
+/// typed as one character (NFC writes the letter, then the nukta; Hindi,
+/// Bengali, Gurmukhi, Oriya), and the
+/// second halves of the two-part vowel signs of Bengali, Oriya, Tamil,
+/// Telugu, Kannada, Malayalam and Sinhala (Tamil "ொ" typed as "ெ" + "ா").
+/// Rules and lists are in NFC; such text is composed before it is matched.
 pub fn needs_nfc(text: &str) -> bool {
     !text.is_ascii()
         && text.chars().any(|c| {
-            matches!(c, '\u{300}'..='\u{36f}' | '\u{1100}'..='\u{11ff}' | '\u{958}'..='\u{95f}' | '\u{9dc}' | '\u{9dd}' | '\u{9df}')
+            matches!(c, '\u{300}'..='\u{36f}' | '\u{1100}'..='\u{11ff}' | '\u{958}'..='\u{95f}'
+                | '\u{9be}' | '\u{9d7}' | '\u{9dc}' | '\u{9dd}' | '\u{9df}' | '\u{b3e}' | '\u{b56}' | '\u{b57}'
+                | '\u{bbe}' | '\u{bd7}' | '\u{c56}' | '\u{cc2}' | '\u{cd5}' | '\u{cd6}' | '\u{d3e}' | '\u{d57}'
+                | '\u{dca}' | '\u{dcf}' | '\u{ddf}' | '\u{a33}' | '\u{a36}' | '\u{a59}'..='\u{a5e}' | '\u{b5c}' | '\u{b5d}')
         })
 }
 
@@ -1094,6 +1100,8 @@ mod tests {
         // "e" + U+0301 is "é"; Korean as conjoining jamo is its syllables.
         assert_eq!(normalize("Cafe\u{301} Ha\u{300} noi"), normalize("Café Hà noi"));
         assert_eq!(normalize("\u{1112}\u{1161}\u{11ab}"), "한");
+        // Tamil "கொ" with its vowel sign typed in two parts.
+        assert_eq!(normalize("\u{b95}\u{bc6}\u{bbe}"), "\u{b95}\u{bca}");
         assert_eq!(normalize("كي على"), "کی علی");
         let v = vocab(&[
             ("phrases/comments/fa.txt", "= نظرات کاربران\n"),

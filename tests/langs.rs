@@ -1,8 +1,8 @@
 //! Pages in languages the dev sets do not have (tests/data/langs/: one
 //! news page or blog post per language, written for scour, with its article
 //! paragraphs in `<lang>.truth.txt` and the page as flat text in
-//! `<lang>.txt`). Four are in languages scour has no stopword list for
-//! (Chinese, Japanese, Thai, Tamil).
+//! `<lang>.txt`). Three are in languages scour has no stopword list for
+//! (Chinese, Japanese, Thai).
 //!
 //! Both dev sets are English, so these pages are the check that the
 //! stopword lists and vocabularies of other languages are picked up and
@@ -44,8 +44,8 @@ fn check(format: scour::Format, kept_page: f64, extra_page: f64, extra_all: f64)
         let truth_text = std::fs::read_to_string(html.with_file_name(format!("{lang}.truth.txt"))).unwrap();
         let truth: Vec<&str> = truth_text.lines().filter(|l| !l.trim().is_empty()).collect();
         let out = scour::clean(&std::fs::read(&input).unwrap(), &opts).unwrap();
-        // A language without a stopword list (Chinese, Japanese, Thai,
-        // Tamil) must be left unknown, not taken for another.
+        // A language without a stopword list (Chinese, Japanese, Thai)
+        // must be left unknown, not taken for another.
         let expected = scour::vocab::Vocab::get().stopwords(&lang).map(|_| lang.as_str());
         if out.lang != expected {
             failures.push(format!("{lang}: language guessed as {:?}", out.lang));
@@ -118,8 +118,14 @@ fn a_page_typed_another_way_is_read_as_the_page_itself() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/langs");
     // What is compared: the output with both spellings brought to one.
     let fold = |s: &str| -> String { s.nfc().map(scour::vocab::fold_arabic).collect() };
-    let cases: [(&str, Retype); 5] =
-        [("fa", arabic_letters), ("ur", arabic_letters), ("vi", decomposed), ("ko", decomposed), ("bn", decomposed)];
+    let cases: [(&str, Retype); 6] = [
+        ("fa", arabic_letters),
+        ("ur", arabic_letters),
+        ("vi", decomposed),
+        ("ko", decomposed),
+        ("bn", decomposed),
+        ("ta", decomposed),
+    ];
     let mut failures = Vec::new();
     for (lang, retype) in cases {
         for (ext, format) in [("html", scour::Format::Html), ("txt", scour::Format::Text)] {
