@@ -243,6 +243,7 @@ const PARAGRAPHS: &[(&str, &str)] = &[
     ("az", "Çayın üzərindəki köhnə körpü keçən yaz təmir üçün bağlandı və o vaxtdan bəri qarşı tərəfdə yaşayan insanlar maşınla gölün ətrafını dolanmalı olurlar, bu da hər səhər və axşam onların yoluna təxminən bir saat əlavə edir, bu isə heç kim üçün asan deyil, çünki onlar onsuz da yorğun olurlar."),
     ("tl", "Ang lumang tulay sa ibabaw ng ilog ay isinara para sa pagkukumpuni noong nakaraang tagsibol, at mula noon ang mga taong nakatira sa kabilang pampang ay kailangang magmaneho paikot sa lawa, na nagdaragdag ng halos isang oras sa kanilang biyahe tuwing umaga at gabi, at hindi ito madali para sa sinuman, dahil pagod na talaga sila."),
     ("ta", "ஆற்றின் மீது இருந்த பழைய பாலம் கடந்த வசந்த காலத்தில் பழுது பார்க்கும் பணிகளுக்காக மூடப்பட்டது, அன்று முதல் மறுகரையில் வசிக்கும் மக்கள் ஏரியைச் சுற்றி வாகனத்தில் செல்ல வேண்டியுள்ளது, இதனால் ஒவ்வொரு நாளும் காலையிலும் மாலையிலும் அவர்களின் பயணத்துக்குக் கிட்டத்தட்ட ஒரு மணி நேரம் கூடுதலாகிறது, இது யாருக்கும் எளிதானது அல்ல, ஏனெனில் அவர்கள் ஏற்கனவே மிகவும் களைப்பாக இருக்கிறார்கள்."),
+    ("ms", "Jambatan lama yang merentasi sungai itu telah ditutup untuk kerja-kerja pembaikan pada musim bunga tahun lalu, dan sejak itu penduduk yang tinggal di seberang sana terpaksa memandu mengelilingi tasik, sekali gus menyebabkan perjalanan mereka setiap pagi dan petang bertambah hampir sejam, dan keadaan ini tidak mudah bagi sesiapa pun kerana mereka memang sudah keletihan."),
 ];
 
 #[test]
