@@ -365,10 +365,10 @@ pub fn fold_arabic(c: char) -> char {
 /// typed as combining marks (macOS, and Vietnamese keyboards, write "e" then
 /// U+0301), Korean written as conjoining jamo, Indic letters with a nukta
 /// typed as one character (NFC writes the letter, then the nukta; Hindi,
-/// Bengali, Gurmukhi, Oriya), and the
-/// second halves of the two-part vowel signs of Bengali, Oriya, Tamil,
-/// Telugu, Kannada, Malayalam and Sinhala (Tamil "ொ" typed as "ெ" + "ா").
-/// Rules and lists are in NFC; such text is composed before it is matched.
+/// Bengali, Gurmukhi, Oriya), and the second halves of the two-part vowel
+/// signs of Bengali, Oriya, Tamil, Telugu, Kannada, Malayalam and Sinhala
+/// (Tamil "ொ" typed as "ெ" + "ா"). Rules and lists are in NFC; such text is
+/// composed before it is matched.
 pub fn needs_nfc(text: &str) -> bool {
     !text.is_ascii()
         && text.chars().any(|c| {
@@ -1119,7 +1119,7 @@ mod tests {
         // Text with spaces measures as it is.
         assert_eq!(measure("The council voted on the new budget."), (36, None));
         assert_eq!(measure("Café “Hà Nội” — déjà vu"), (23, None));
-        // Twenty ideographs say what 60 English characters say: 10 words.
+        // Eighteen ideographs say what 54 English characters say: 9 words.
         let zh = "城市公园改造工程完工市民周末纷纷前往";
         assert_eq!(zh.chars().count(), 18);
         assert_eq!(measure(zh), (54, Some(9)));
