@@ -361,22 +361,14 @@ pub fn fold_arabic(c: char) -> char {
     }
 }
 
-/// Whether `text` may hold characters that NFC composes: Latin accents
-/// typed as combining marks (macOS, and Vietnamese keyboards, write "e" then
-/// U+0301), Korean written as conjoining jamo, Indic letters with a nukta
-/// typed as one character (NFC writes the letter, then the nukta; Hindi,
-/// Bengali, Gurmukhi, Oriya), and the second halves of the two-part vowel
-/// signs of Bengali, Oriya, Tamil, Telugu, Kannada, Malayalam and Sinhala
-/// (Tamil "ொ" typed as "ெ" + "ா"). Rules and lists are in NFC; such text is
-/// composed before it is matched.
+/// Whether `text` is not in NFC, the form rules and lists are written in:
+/// Latin accents typed as combining marks (macOS, and Vietnamese keyboards,
+/// write "e" then U+0301), Korean typed as jamo, Indic letters with a nukta
+/// typed as one character, Tamil "ொ" typed as "ெ" + "ா". Such text is
+/// composed before it is matched. The check is repair's (a flag table,
+/// then the quick check from the first character that could break NFC).
 pub fn needs_nfc(text: &str) -> bool {
-    !text.is_ascii()
-        && text.chars().any(|c| {
-            matches!(c, '\u{300}'..='\u{36f}' | '\u{1100}'..='\u{11ff}' | '\u{958}'..='\u{95f}'
-                | '\u{9be}' | '\u{9d7}' | '\u{9dc}' | '\u{9dd}' | '\u{9df}' | '\u{b3e}' | '\u{b56}' | '\u{b57}'
-                | '\u{bbe}' | '\u{bd7}' | '\u{c56}' | '\u{cc2}' | '\u{cd5}' | '\u{cd6}' | '\u{d3e}' | '\u{d57}'
-                | '\u{dca}' | '\u{dcf}' | '\u{ddf}' | '\u{a33}' | '\u{a36}' | '\u{a59}'..='\u{a5e}' | '\u{b5c}' | '\u{b5d}')
-        })
+    !text.is_ascii() && !crate::repair::nfc_quick_yes(text)
 }
 
 /// Fold case and the typographic variants of quotes, dashes and spaces, so

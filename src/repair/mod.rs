@@ -588,7 +588,7 @@ pub(crate) fn compose(text: &str) -> Option<(String, Change)> {
 /// Whether `text` is NFC by the quick check (`Yes`), which only needs to
 /// start at the first character that can make text non-NFC: every
 /// character before it is a starter that is NFC on its own.
-fn nfc_quick_yes(text: &str) -> bool {
+pub(crate) fn nfc_quick_yes(text: &str) -> bool {
     let tab = fast_table();
     let bytes = text.as_bytes();
     let mut i = 0;
