@@ -308,7 +308,9 @@ impl Lexicon {
             if (before_mark || after_mark) && damaged {
                 continue;
             }
-            if after_mark && text[end..].starts_with("??") {
+            if after_mark && (text[end..].starts_with("??") || lower_word_follows(&text[end + 1..])) {
+                // "enumer? una": perhaps a word that lost its last letter,
+                // which must not vouch for itself.
                 continue;
             }
             let (too_long, numeric) = if w.is_ascii() {
@@ -945,6 +947,11 @@ pub(crate) fn words_with_pos(text: &str) -> impl Iterator<Item = (&str, usize, u
     })
 }
 
+/// Whether `s` starts with a space and then a lower-case letter.
+fn lower_word_follows(s: &str) -> bool {
+    s.strip_prefix(' ').and_then(|r| r.chars().next()).is_some_and(char::is_lowercase)
+}
+
 fn char_at(s: &str, i: usize) -> Option<char> {
     s.get(i..).and_then(|t| t.chars().next())
 }
@@ -1077,6 +1084,15 @@ mod tests {
         let mut m = Lexicon::new();
         m.learn("Le cafÃ© est prÃªt.");
         assert_eq!(m.count("café"), 1);
+        // A word before `?` and a lower-case word may have lost its last
+        // letter: it does not vouch for itself. Before a capital it ends a
+        // question.
+        let mut q = Lexicon::new();
+        q.learn("Y enumer? una serie de medidas. Favoreci? No. Really? yes");
+        assert_eq!(q.count("enumer"), 0);
+        assert_eq!(q.count("really"), 0);
+        assert_eq!(q.count("Favoreci"), 1);
+        assert_eq!(q.count("una"), 1);
     }
 
     #[test]

@@ -454,6 +454,11 @@ fn suspect_qmark_at(bytes: &[u8], i: usize) -> bool {
     match next {
         None => {}
         Some(n) if n.is_ascii_alphanumeric() => return true,
+        // "enumer? una": a lost letter at a word's end, or an informal
+        // question; the lost-character gate tells them apart.
+        Some(b' ') if prev.is_some_and(|p| p.is_ascii_alphabetic() || p >= 0x80) && lower_at(bytes, i + 2) => {
+            return true;
+        }
         Some(n) if n >= 0x80 => {
             // A quote, ellipsis or (narrow) no-break space after a
             // question mark: still a question.
@@ -467,6 +472,16 @@ fn suspect_qmark_at(bytes: &[u8], i: usize) -> bool {
         _ => {}
     }
     prev.is_none_or(|p| p == b' ' || p == b'\n' || p == b'\t')
+}
+
+/// Whether the character at byte `i` is a lower-case letter.
+fn lower_at(bytes: &[u8], i: usize) -> bool {
+    let rest = &bytes[i.min(bytes.len())..bytes.len().min(i + 4)];
+    let valid = match std::str::from_utf8(rest) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    valid.chars().next().is_some_and(char::is_lowercase)
 }
 
 fn step<'a>(s: Cow<'a, str>, fix: Fix, changes: &mut Vec<Change>, f: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {

@@ -120,6 +120,23 @@ fn lost_per_char_restored_from_lexicon() {
 }
 
 #[test]
+fn lost_letters_at_word_ends_are_restored_though_the_paragraph_is_learned_too() {
+    // Only `?` closing words before lower-case words: the fast path must not
+    // take it for questions, and the document's own lexicon, which learns
+    // this very paragraph, must not take "dialog" and "enumer" for words.
+    let damaged = "El consorcio dialog? sobre los precios y enumer? una serie de medidas.";
+    let mut l = Lexicon::new();
+    // Enough Spanish for its habits to count (no apostrophes in words).
+    for _ in 0..110 {
+        l.learn("La empresa habló con el gobierno sobre sus planes y la ciudad, y dijo que va a realizar todo bien en la región.");
+    }
+    l.learn(damaged);
+    assert_eq!(fix_with(damaged, &l), "El consorcio dialogó sobre los precios y enumeró una serie de medidas.");
+    // A question before a capital stays a question.
+    assert_eq!(fix_with("¿Comió? Sí, una manzana.", &l), "¿Comió? Sí, una manzana.");
+}
+
+#[test]
 fn lost_replacement_characters_restored() {
     let l = lexicon();
     assert_eq!(fix_with("Die Stra\u{fffd}e ist gro\u{fffd} und gr\u{fffd}n.", &l), "Die Straße ist groß und grün.");
@@ -317,6 +334,10 @@ fn fast_path_matches_reference_on_tests() {
         "",
         "caf?",
         "a ? b",
+        "enumer? una",
+        "dí? él",
+        "what? No",
+        "x? 1",
         "x &amp; y",
         "R&D; x",
         "NÃO",
@@ -506,8 +527,9 @@ mod reference {
     }
 
     /// A `?` that might not be a real question mark: doubled, glued before a
-    /// letter or digit, or after a blank. A single `?` closing a word before a
-    /// space, the end or punctuation reads as a question and is left alone.
+    /// letter or digit, after a blank, or closing a word before a space and a
+    /// lower-case letter. A single `?` closing a word before another space,
+    /// the end or punctuation reads as a question and is left alone.
     fn has_suspect_qmark(bytes: &[u8]) -> bool {
         for i in memchr::memchr_iter(b'?', bytes) {
             let next = bytes.get(i + 1).copied();
@@ -525,6 +547,13 @@ mod reference {
                     let quote = matches!(rest, [0xE2, 0x80, 0x98 | 0x99 | 0x9C | 0x9D | 0xA6 | 0xAF, ..])
                         || matches!(rest, [0xC2, 0xA0 | 0xAB | 0xBB, ..]);
                     if !quote {
+                        return true;
+                    }
+                }
+                Some(b' ') => {
+                    let word_before = prev.is_some_and(|p| p.is_ascii_alphabetic() || p >= 0x80);
+                    let after = String::from_utf8_lossy(&bytes[i + 2..]);
+                    if word_before && after.chars().next().is_some_and(char::is_lowercase) {
                         return true;
                     }
                 }
