@@ -305,6 +305,10 @@ const AFFIX_FLOOR: f32 = 0.05;
 /// Change to the odds of a real question mark followed by a lower-case
 /// word, in ln P.
 const LOWER_AFTER_QUESTION: f32 = -4.0;
+/// Change to the odds of a doubled question mark after a known word and
+/// before a lower-case word in a paragraph without other damage, in ln P:
+/// it outweighs the word being known ("ser?? desde" is "será desde").
+const LOWER_AFTER_DOUBLED: f32 = -6.0;
 /// Apostrophes between letters per token below which a language does not
 /// write words with one (English and French have one in 1–3 % of their
 /// tokens; Spanish and Polish next to none).
@@ -1328,6 +1332,12 @@ fn closes_open_quote(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
     r.len() == closer.len_utf8() && !closed_later
 }
 
+/// Whether the sentence before position `i` opens with `¿`: what closes it
+/// is a question however it goes on ("¿En serio?? no lo creo").
+fn opened_question(chars: &[char], i: usize) -> bool {
+    chars[..i].iter().rev().take_while(|c| !matches!(c, '.' | '!' | '?' | '\n')).any(|&c| c == '¿')
+}
+
 /// Whether a space and then a lower-case letter follow position `i`.
 fn lower_word_after(chars: &[char], i: usize) -> bool {
     let rest = chars.get(i..).unwrap_or(&[]);
@@ -1783,8 +1793,11 @@ fn resolve_cluster(
             pr.letters += NBSP_BEFORE_WORD;
         }
         if l == Side::Digit && degree_unit_after(chars, ce, r.end) {
-            // "23?C", "18�F": a temperature.
+            // "23?C", "18�F": a temperature; "11,5��C", a temperature
+            // set off by a (narrow) no-break space.
             pr.punct.push(("°".to_string(), DEGREE_BEFORE_UNIT));
+            pr.punct.push(("\u{a0}°".to_string(), DEGREE_BEFORE_UNIT));
+            pr.punct.push(("\u{202f}°".to_string(), DEGREE_BEFORE_UNIT - 1.0));
         }
         // The text's own habit is about a no-break space between two words.
         let glue = if rr == Side::Letter { glue_share(model, para) } else { model.glue };
@@ -1812,8 +1825,16 @@ fn resolve_cluster(
             // Without other evidence of damage, "word??" is a real question
             // when the word is one, and "caf??" is damage when it is not.
             let bare = bare_word(chars, cs, r);
-            if fffd || n == 1 || model.known_here(&bare) {
+            if fffd || n == 1 {
                 4.0
+            } else if model.known_here(&bare) {
+                if lower_word_after(chars, r.end) && !opened_question(chars, r.start) {
+                    // "ser?? desde": a sentence does not go on after a
+                    // doubled question mark; "será" lost its last letter.
+                    4.0 + LOWER_AFTER_DOUBLED
+                } else {
+                    4.0
+                }
             } else {
                 -1.0
             }
@@ -2719,6 +2740,19 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_does_not_go_on_after_a_doubled_mark() {
+        // "ser" and "será" are both known; with nothing else wrong, "ser??"
+        // before a lower-case word is "será" that lost its last letter.
+        let es = "El primero será desde el lunes y el segundo será del martes, para ser claros en la región.";
+        let l = lex(&[es; 120]);
+        let r = restore("La tercera temporada de descanso ser?? desde el lunes 10 de octubre.", &[&l]);
+        assert_eq!(r.as_deref(), Some("La tercera temporada de descanso será desde el lunes 10 de octubre."));
+        // A question before a capital, or one its `¿` opened, stays.
+        assert_eq!(restore("Y eso, ¿va a ser?? No lo sé.", &[&l]), None);
+        assert_eq!(restore("¿Va a ser?? no lo creo, dijo.", &[&l]), None);
+    }
+
+    #[test]
     fn a_word_of_another_language_does_not_make_a_question() {
         // "est" is French; in a Spanish paragraph with nothing else wrong,
         // "est??" is "está" that lost its last letter, not a question.
@@ -2893,6 +2927,9 @@ mod tests {
         let l = lex(&["Temperature in aumento, più calda, sulle valli alpine e su gran parte della pianura."]);
         let r = restore("Temperature in aumento fino a 23\u{fffd}C sulle valli, 64\u{fffd}F, pi\u{fffd} calda.", &[&l]);
         assert_eq!(r.as_deref(), Some("Temperature in aumento fino a 23°C sulle valli, 64°F, più calda."));
+        // Two lost characters: a no-break space and the degree sign.
+        let r = restore("Temperature fino a -11,5\u{fffd}\u{fffd}C sulle valli, pi\u{fffd} calda.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Temperature fino a -11,5\u{a0}°C sulle valli, più calda."));
         // Not when the letter goes on into a word, nor after a letter.
         let r = restore("Ne ho 3\u{fffd}Cs e la pi\u{fffd} Cf, pi\u{fffd} calda.", &[&l]).unwrap_or_default();
         assert!(!r.contains('°'), "{r}");
