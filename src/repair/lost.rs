@@ -1744,6 +1744,10 @@ fn letter_splits(len: usize, mode: Mode) -> Vec<Vec<usize>> {
 /// (ln-odds 1.0 was the least that beat "23’C" as one word in a sample).
 const DEGREE_BEFORE_UNIT: f32 = 1.5;
 
+/// ln odds of `…` for a run alone between brackets ("(…)" shortens a
+/// quotation in most European languages' journalism).
+const ELISION_IN_BRACKETS: f32 = 0.5;
+
 /// Whether the run ending at `end` is followed by `C` or `F` and then
 /// nothing of a word.
 fn degree_unit_after(chars: &[char], ce: usize, end: usize) -> bool {
@@ -1791,6 +1795,10 @@ fn resolve_cluster(
             // punctuation ("maquerelle\u{a0}??\u{a0}:" is a closing `»`),
             // except in languages that glue one-letter words to the next.
             pr.letters += NBSP_BEFORE_WORD;
+        }
+        if r.start > 0 && matches!(chars[r.start - 1], '(' | '[') && matches!(chars.get(r.end), Some(')' | ']')) {
+            // "(?)", "[???]": the elision mark of a shortened quotation.
+            pr.punct.push(("…".to_string(), ELISION_IN_BRACKETS));
         }
         if l == Side::Digit && degree_unit_after(chars, ce, r.end) {
             // "23?C", "18�F": a temperature; "11,5��C", a temperature
@@ -2927,6 +2935,9 @@ mod tests {
         let l = lex(&["Temperature in aumento, più calda, sulle valli alpine e su gran parte della pianura."]);
         let r = restore("Temperature in aumento fino a 23\u{fffd}C sulle valli, 64\u{fffd}F, pi\u{fffd} calda.", &[&l]);
         assert_eq!(r.as_deref(), Some("Temperature in aumento fino a 23°C sulle valli, 64°F, più calda."));
+        // Alone between brackets: the elision of a shortened quotation.
+        let r = restore("Sulle valli (\u{fffd}) e su gran parte della pianura, pi\u{fffd} calda.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Sulle valli (…) e su gran parte della pianura, più calda."));
         // Two lost characters: a no-break space and the degree sign.
         let r = restore("Temperature fino a -11,5\u{fffd}\u{fffd}C sulle valli, pi\u{fffd} calda.", &[&l]);
         assert_eq!(r.as_deref(), Some("Temperature fino a -11,5\u{a0}°C sulle valli, più calda."));
