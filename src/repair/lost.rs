@@ -510,6 +510,14 @@ impl<'a> Model<'a> {
         (self.prior.get(&c).copied().unwrap_or(0.0) / self.prior_total).max(0.0)
     }
 
+    /// [`Model::prior_of`] when the batch has characters outside ASCII to
+    /// measure it on, else 0.
+    fn measured_share(&self, c: char) -> f32 {
+        if self.prior_total <= 0.0 && self.lang_chars.is_none() {
+            return 0.0;
+        }
+        self.prior_of(c)
+    }
     fn prior_ln(&self, c: char) -> f32 {
         if self.prior_total <= 0.0 && self.lang_chars.is_none() {
             return 0.0;
@@ -1744,6 +1752,28 @@ fn letter_splits(len: usize, mode: Mode) -> Vec<Vec<usize>> {
 /// (ln-odds 1.0 was the least that beat "23’C" as one word in a sample).
 const DEGREE_BEFORE_UNIT: f32 = 1.5;
 
+/// Share of `¿` among a language's characters (in the batch's prior) above
+/// which it opens its questions (Spanish: about 0.07 %), and the ln odds
+/// then of `¿` before a clause a question mark closes.
+const MIN_INVERTED_SHARE: f32 = 0.0002;
+const OPENS_QUESTION: f32 = 0.0;
+
+/// Whether the clause from `i` on ends with a question mark: a `?` before
+/// any `.`, `!`, `¿` or line end, after a letter or digit and followed by
+/// the end, a space or a closing quote or bracket (not by a letter: then it
+/// may be a lost one).
+fn question_closes(chars: &[char], i: usize) -> bool {
+    let rest = chars.get(i..).unwrap_or(&[]);
+    match rest.iter().position(|c| matches!(c, '.' | '!' | '¿' | '\n' | '?')) {
+        Some(k) if rest[k] == '?' => {
+            k > 0
+                && rest[k - 1].is_alnum()
+                && rest.get(k + 1).is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '”' | '»' | ')'))
+        }
+        _ => false,
+    }
+}
+
 /// ln odds of `…` for a run alone between brackets ("(…)" shortens a
 /// quotation in most European languages' journalism).
 const ELISION_IN_BRACKETS: f32 = 0.5;
@@ -1795,6 +1825,18 @@ fn resolve_cluster(
             // punctuation ("maquerelle\u{a0}??\u{a0}:" is a closing `»`),
             // except in languages that glue one-letter words to the next.
             pr.letters += NBSP_BEFORE_WORD;
+        }
+        if fffd
+            && rr == Side::Letter
+            && l != Side::Letter
+            && model.measured_share('¿') >= MIN_INVERTED_SHARE
+            && question_closes(chars, r.end)
+        {
+            // "�acaso admití que fui yo?": in a language that opens its
+            // questions, a lost character before the first word of a clause
+            // that a question mark closes is the opening `¿`. (Where `?`
+            // marks lost characters, a later `?` may be one of them.)
+            pr.punct.push(("¿".to_string(), OPENS_QUESTION));
         }
         if r.start > 0 && matches!(chars[r.start - 1], '(' | '[') && matches!(chars.get(r.end), Some(')' | ']')) {
             // "(?)", "[???]": the elision mark of a shortened quotation.
@@ -2745,6 +2787,20 @@ mod tests {
             assert_eq!(restore(clean, &[&l_en]), None, "{clean}");
         }
         assert_eq!(restore("¿Dialogó? Sí. ¿Enumeró? No.", &[&l]), None);
+    }
+
+    #[test]
+    fn a_lost_character_before_a_clause_a_question_closes_opens_it() {
+        let es = "¿Qué dijo el gobierno? Que la región está bien y que la ciudad va a crecer, según él.";
+        let en = "What did the government say? That the region is fine, and the city will grow, he said.";
+        let l = lex(&[es; 120]);
+        // (The paragraph has no intact accent: U+FFFD is the charset's loss.)
+        let r = restore("La regi\u{fffd}n dijo, \u{fffd}acaso va a crecer? Seg\u{fffd}n \u{fffd}l, no.", &[&l]);
+        assert_eq!(r.as_deref(), Some("La región dijo, ¿acaso va a crecer? Según él, no."));
+        // Not in a language that does not open its questions.
+        let l = lex(&[en; 120]);
+        let r = restore("When the city asked, \u{fffd}did you go there? No, he said.", &[&l]).unwrap_or_default();
+        assert!(!r.contains('¿'), "{r}");
     }
 
     #[test]
