@@ -308,7 +308,8 @@ impl Lexicon {
             if (before_mark || after_mark) && damaged {
                 continue;
             }
-            if after_mark && (text[end..].starts_with("??") || lower_word_follows(&text[end + 1..])) {
+            let rest = &text[end..];
+            if after_mark && (rest.starts_with("??") || rest.strip_prefix('?').is_some_and(lower_word_follows)) {
                 // "enumer? una": perhaps a word that lost its last letter,
                 // which must not vouch for itself.
                 continue;
