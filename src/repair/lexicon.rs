@@ -948,8 +948,9 @@ pub(crate) fn words_with_pos(text: &str) -> impl Iterator<Item = (&str, usize, u
     })
 }
 
-/// Whether `s` starts with a space and then a lower-case letter.
-fn lower_word_follows(s: &str) -> bool {
+/// Whether `s` starts with a space and then a lower-case letter (after a
+/// `?`: a lost letter at a word's end, or an informal question).
+pub(super) fn lower_word_follows(s: &str) -> bool {
     s.strip_prefix(' ').and_then(|r| r.chars().next()).is_some_and(char::is_lowercase)
 }
 

@@ -510,16 +510,21 @@ impl<'a> Model<'a> {
         (self.prior.get(&c).copied().unwrap_or(0.0) / self.prior_total).max(0.0)
     }
 
-    /// [`Model::prior_of`] when the batch has characters outside ASCII to
-    /// measure it on, else 0.
+    /// Whether the lexicons have characters outside ASCII to measure the
+    /// prior on ([`Model::prior_of`] guesses a flat share without).
+    fn has_prior(&self) -> bool {
+        self.prior_total > 0.0 || self.lang_chars.is_some()
+    }
+    /// [`Model::prior_of`] when measured, else 0.
     fn measured_share(&self, c: char) -> f32 {
-        if self.prior_total <= 0.0 && self.lang_chars.is_none() {
-            return 0.0;
+        if self.has_prior() {
+            self.prior_of(c)
+        } else {
+            0.0
         }
-        self.prior_of(c)
     }
     fn prior_ln(&self, c: char) -> f32 {
-        if self.prior_total <= 0.0 && self.lang_chars.is_none() {
+        if !self.has_prior() {
             return 0.0;
         }
         (self.prior_of(c) + 0.002).ln()

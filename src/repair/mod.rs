@@ -256,7 +256,7 @@ fn is_clean(text: &str, opts: &Options) -> bool {
                 if ent && entity_at(bytes, i) {
                     return false;
                 }
-            } else if qm && suspect_qmark_at(bytes, i) {
+            } else if qm && suspect_qmark_at(text, i) {
                 return false;
             }
         }
@@ -445,7 +445,8 @@ fn entity_at(bytes: &[u8], i: usize) -> bool {
 /// before a space, the end or punctuation reads as a question and is left
 /// alone.
 #[inline]
-fn suspect_qmark_at(bytes: &[u8], i: usize) -> bool {
+fn suspect_qmark_at(text: &str, i: usize) -> bool {
+    let bytes = text.as_bytes();
     let next = bytes.get(i + 1).copied();
     let prev = if i > 0 { Some(bytes[i - 1]) } else { None };
     if next == Some(b'?') || prev == Some(b'?') {
@@ -456,7 +457,10 @@ fn suspect_qmark_at(bytes: &[u8], i: usize) -> bool {
         Some(n) if n.is_ascii_alphanumeric() => return true,
         // "enumer? una": a lost letter at a word's end, or an informal
         // question; the lost-character gate tells them apart.
-        Some(b' ') if prev.is_some_and(|p| p.is_ascii_alphabetic() || p >= 0x80) && lower_at(bytes, i + 2) => {
+        Some(b' ')
+            if prev.is_some_and(|p| p.is_ascii_alphabetic() || p >= 0x80)
+                && lexicon::lower_word_follows(&text[i + 1..]) =>
+        {
             return true;
         }
         Some(n) if n >= 0x80 => {
@@ -472,16 +476,6 @@ fn suspect_qmark_at(bytes: &[u8], i: usize) -> bool {
         _ => {}
     }
     prev.is_none_or(|p| p == b' ' || p == b'\n' || p == b'\t')
-}
-
-/// Whether the character at byte `i` is a lower-case letter.
-fn lower_at(bytes: &[u8], i: usize) -> bool {
-    let rest = &bytes[i.min(bytes.len())..bytes.len().min(i + 4)];
-    let valid = match std::str::from_utf8(rest) {
-        Ok(s) => s,
-        Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
-    };
-    valid.chars().next().is_some_and(char::is_lowercase)
 }
 
 fn step<'a>(s: Cow<'a, str>, fix: Fix, changes: &mut Vec<Change>, f: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
