@@ -6,6 +6,12 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc rather than glibc's allocator: cleaning allocates many small
+/// strings and maps per block, and on 1 GB of pages mimalloc takes a fifth
+/// to a quarter less CPU per MB (README, "Dependencies and why").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: &str = "\
 Examples:
   scour page.html                      clean one page to stdout
