@@ -347,6 +347,19 @@ fn fold_greek(c: char) -> char {
     }
 }
 
+/// A lower-case letter as rules match it: Greek folded (see
+/// [`fold_greek`]) and the dotless `ı` of Turkish and Azerbaijani as `i`.
+/// Lower-casing cannot know that a capital `I` in "TÜM HAKLARI SAKLIDIR"
+/// is a dotless one (Unicode's default lower case is `i`), so the two are
+/// one letter here: "hakları", "HAKLARI" and the ASCII-typed "haklari"
+/// meet one rule.
+fn fold_letter(c: char) -> char {
+    match c {
+        'ı' => 'i',
+        c => fold_greek(c),
+    }
+}
+
 /// Arabic yeh (ي, and ى, which ends words) and kaf (ك) as the Persian ی
 /// and ک. Persian and Urdu typed on an Arabic keyboard use the Arabic
 /// letters where the language writes its own: folded, one stopword list and
@@ -372,8 +385,8 @@ pub fn needs_nfc(text: &str) -> bool {
 }
 
 /// Fold case and the typographic variants of quotes, dashes and spaces, so
-/// one rule covers "You’ll", "You'll" and "YOU'LL" (and Greek accents, see
-/// [`fold_greek`]; Arabic-script letters, see [`fold_arabic`]; decomposed
+/// one rule covers "You’ll", "You'll" and "YOU'LL" (and Greek accents and
+/// the Turkish dotless i, see [`fold_letter`]; Arabic-script letters, see [`fold_arabic`]; decomposed
 /// text, see [`needs_nfc`]).
 pub fn normalize(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -409,7 +422,7 @@ pub fn normalize(text: &str) -> String {
             // Turkish dotted capital I: plain i, not i + combining dot.
             out.push('i');
         } else {
-            out.extend(c.to_lowercase().map(fold_greek));
+            out.extend(c.to_lowercase().map(fold_letter));
         }
     }
     if out.ends_with(' ') {
@@ -560,11 +573,11 @@ impl Vocab {
                             let re = re.trim();
                             // Matched against normalised text: a letter that
                             // normalising folds away could never match.
-                            if let Some(c) = re.chars().find(|&c| fold_greek(c) != c) {
+                            if let Some(c) = re.chars().find(|&c| fold_letter(c) != c) {
                                 return Err(format!(
                                     "{}: write {c:?} as {:?} (rules match normalised text)",
                                     at(),
-                                    fold_greek(c)
+                                    fold_letter(c)
                                 ));
                             }
                             // Checked when the set is built (compiling each one
@@ -1077,6 +1090,20 @@ mod tests {
         assert_eq!(normalize("Διαβάστε επίσης"), "διαβαστε επισησ");
         assert_eq!(normalize("ΔΙΑΒΑΣΤΕ ΕΠΙΣΗΣ"), normalize("Διαβάστε επίσης"));
         assert_eq!(normalize("Προϋπολογισμός ΐ ΰ"), "προυπολογισμοσ ι υ");
+    }
+
+    #[test]
+    fn turkish_capitals_meet_rules_written_with_a_dotless_i() {
+        // Lower-casing "I" gives "i", so "ı" must fold to it for a rule
+        // written in lower case to hit text set in capitals.
+        assert_eq!(normalize("TÜM HAKLARI SAKLIDIR"), normalize("Tüm hakları saklıdır"));
+        assert_eq!(normalize("Tüm hakları saklıdır"), "tüm haklari saklidir");
+        let v = vocab(&[("phrases/legal/tr.txt", "= tüm hakları saklıdır\n")]);
+        assert_eq!(v.hits("TÜM HAKLARI SAKLIDIR.").len(), 1);
+        assert_eq!(v.hits("Tüm hakları saklıdır").len(), 1);
+        // A regex written with "ı" could never match: refused.
+        let e = Vocab::from_files(&[("phrases/legal/tr.txt", "/ ^tüm hakları\n")]).err().unwrap();
+        assert!(e.contains("write 'ı' as 'i'"), "{e}");
     }
 
     #[test]
