@@ -386,8 +386,8 @@ pub fn needs_nfc(text: &str) -> bool {
 
 /// Fold case and the typographic variants of quotes, dashes and spaces, so
 /// one rule covers "You’ll", "You'll" and "YOU'LL" (and Greek accents and
-/// the Turkish dotless i, see [`fold_letter`]; Arabic-script letters, see [`fold_arabic`]; decomposed
-/// text, see [`needs_nfc`]).
+/// the Turkish dotless i, see [`fold_letter`]; Arabic-script letters, see
+/// [`fold_arabic`]; decomposed text, see [`needs_nfc`]).
 pub fn normalize(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let composed: String;
