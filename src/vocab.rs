@@ -1303,6 +1303,29 @@ mod tests {
     }
 
     #[test]
+    fn no_rules_file_holds_a_rule_twice() {
+        // Two lines that normalise to one rule (a spelling that folding
+        // makes the same, a second copy under another heading) are dead
+        // weight in a reviewed file: the second can never add a hit.
+        let v = Vocab::get();
+        let mut seen: HashMap<(&str, &str, String, usize, usize), &str> = HashMap::default();
+        let mut twice = Vec::new();
+        for r in v.phrase_rules.iter().chain(&v.regex_rules) {
+            let text = match r.line.strip_prefix('/') {
+                Some(re) => format!("/{}", re.trim()),
+                None => {
+                    let (anchor, phrase) = parse_anchor(r.line).unwrap();
+                    format!("{anchor:?} {}", normalize(phrase))
+                }
+            };
+            if let Some(first) = seen.insert((r.kind, r.file, text, r.max_words, r.max_chars), r.line) {
+                twice.push(format!("{}/{}: {:?} repeats {:?}", r.kind, r.file, r.line, first));
+            }
+        }
+        assert!(twice.is_empty(), "{} rules written twice:\n{}", twice.len(), twice.join("\n"));
+    }
+
+    #[test]
     fn regex_rules_are_written_in_the_normalised_form() {
         // Regexes run on normalised text, so a curly quote, a guillemet or a
         // typographic dash in one can never match ("[:|>»-]" used to sit in
