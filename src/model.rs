@@ -61,16 +61,23 @@ impl Tree {
     }
 }
 
-/// A node of [`Model::steps`], where a leaf is a node whose children are
-/// itself: a walk can then take a fixed number of steps, as many as its
-/// tree is deep, with no test for having arrived.
+/// A node of [`Model::steps`]. The nodes of a tree are laid out in
+/// preorder, so a split's left child is the entry after it and only the
+/// right one needs storing; a leaf's threshold is NaN, which no value is
+/// `<=`, and its right child is itself, so a walk can take a fixed number
+/// of steps, as many as its tree is deep, with no test for having arrived.
+/// Eight bytes, so a tree's nodes take few cache lines.
 #[derive(Clone, Copy, Debug)]
 struct Step {
     threshold: f32,
-    feature: u32,
-    left: u32,
-    right: u32,
+    feature: u16,
+    right: u16,
 }
+
+/// Entries of [`Model::steps`] and [`Model::values`]: every `u16` index,
+/// so indexing with one needs no bounds check. The shipped models use
+/// about a third of them; a model with more nodes is refused.
+const SLOTS: usize = 1 << 16;
 
 /// Blocks that walk a tree side by side in [`Model::score_many`]: their
 /// walks do not depend on each other, so the processor overlaps them.
@@ -94,46 +101,51 @@ pub struct Model {
     /// Every tree's nodes and leaves in one array (cache-friendly
     /// evaluation), each tree's root and depth, and each entry's leaf value
     /// (0 for a split).
-    steps: Vec<Step>,
-    roots: Vec<(u32, u32)>,
-    values: Vec<f32>,
+    steps: Box<[Step; SLOTS]>,
+    roots: Vec<(u16, u32)>,
+    values: Box<[f32; SLOTS]>,
 }
 
-/// The trees as [`Step`]s: splits, then leaves that lead to themselves.
-fn unify(trees: &[Tree]) -> (Vec<Step>, Vec<(u32, u32)>, Vec<f32>) {
-    let (mut steps, mut roots, mut values) = (Vec::new(), Vec::new(), Vec::new());
+/// The trees as [`Step`]s in preorder, with their roots and depths and the
+/// leaves' values; `None` when they need more than [`SLOTS`] entries.
+#[allow(clippy::type_complexity)]
+fn unify(trees: &[Tree]) -> Option<(Box<[Step; SLOTS]>, Vec<(u16, u32)>, Box<[f32; SLOTS]>)> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut values: Vec<f32> = Vec::new();
+    let mut roots = Vec::new();
     for t in trees {
-        let base = steps.len() as u32;
-        let nn = t.nodes.len() as u32;
-        let child = |c: i16| if c < 0 { base + nn + (-(c as i32) - 1) as u32 } else { base + c as u32 };
-        for n in &t.nodes {
-            steps.push(Step {
-                threshold: n.threshold,
-                feature: u32::from(n.feature),
-                left: child(n.left),
-                right: child(n.right),
-            });
-            values.push(0.0);
-        }
-        for (i, &v) in t.leaves.iter().enumerate() {
-            let me = base + nn + i as u32;
-            steps.push(Step { threshold: f32::INFINITY, feature: 0, left: me, right: me });
-            values.push(v);
-        }
-        // Depth: the most splits on a path from the root (node 0); parents
-        // come before their children (checked by `Model::parse`).
-        let mut depth = vec![1u32; t.nodes.len()];
-        for (i, n) in t.nodes.iter().enumerate() {
-            for c in [n.left, n.right] {
-                if c >= 0 {
-                    depth[c as usize] = depth[i] + 1;
-                }
+        let root = steps.len();
+        // Preorder: (child, depth) on a stack, the right child pushed first
+        // so the left one comes out next. A right child's index is known
+        // once its subtree's turn comes: patched then.
+        let mut depth = 0u32;
+        let mut stack: Vec<(i16, u32, Option<usize>)> = vec![(if t.nodes.is_empty() { -1 } else { 0 }, 0, None)];
+        while let Some((c, d, parent)) = stack.pop() {
+            let me = steps.len();
+            if let Some(p) = parent {
+                steps[p].right = u16::try_from(me).ok()?;
+            }
+            if c < 0 {
+                let me16 = u16::try_from(me).ok()?;
+                steps.push(Step { threshold: f32::NAN, feature: 0, right: me16 });
+                values.push(t.leaves[(-(c as i32) - 1) as usize]);
+                depth = depth.max(d);
+            } else {
+                let n = &t.nodes[c as usize];
+                steps.push(Step { threshold: n.threshold, feature: n.feature, right: 0 });
+                values.push(0.0);
+                stack.push((n.right, d + 1, Some(me)));
+                stack.push((n.left, d + 1, None));
             }
         }
-        let root = if t.nodes.is_empty() { base + nn } else { base };
-        roots.push((root, depth.iter().copied().max().unwrap_or(0)));
+        roots.push((u16::try_from(root).ok()?, depth));
     }
-    (steps, roots, values)
+    if steps.len() > SLOTS {
+        return None;
+    }
+    steps.resize(SLOTS, Step { threshold: f32::NAN, feature: 0, right: 0 });
+    values.resize(SLOTS, 0.0);
+    Some((steps.into_boxed_slice().try_into().ok()?, roots, values.into_boxed_slice().try_into().ok()?))
 }
 
 fn sigmoid(x: f32) -> f32 {
@@ -204,7 +216,7 @@ impl Model {
         if names.len() > MAX_FEATURES {
             return Err(format!("more than {MAX_FEATURES} features"));
         }
-        let (steps, roots, values) = unify(&trees);
+        let (steps, roots, values) = unify(&trees).ok_or_else(|| format!("more than {SLOTS} nodes and leaves"))?;
         Ok(Model { threshold, trees, steps, roots, values })
     }
 
@@ -234,12 +246,24 @@ impl Model {
                 .map(|&(root, depth)| {
                     let mut c = root;
                     for _ in 0..depth {
-                        let st = &self.steps[c as usize];
-                        c = if buf[st.feature as usize % MAX_FEATURES] <= st.threshold { st.left } else { st.right };
+                        c = self.step(c, &buf);
                     }
                     self.values[c as usize]
                 })
                 .sum(),
+        )
+    }
+
+    /// One step of a walk from entry `c` for the features `x`.
+    #[inline(always)]
+    fn step(&self, c: u16, x: &[f32; MAX_FEATURES]) -> u16 {
+        let st = self.steps[c as usize];
+        // A select, not a branch: which way a block goes is a coin toss to
+        // the branch predictor.
+        std::hint::select_unpredictable(
+            x[st.feature as usize % MAX_FEATURES] <= st.threshold,
+            c.wrapping_add(1),
+            st.right,
         )
     }
 
@@ -250,24 +274,25 @@ impl Model {
     /// to its leaf on the dev pages' blocks). The same sums in the same
     /// order, so the same scores.
     pub fn score_many(&self, rows: &[&[f32]]) -> Vec<f32> {
-        let mut flat = vec![0.0f32; rows.len() * MAX_FEATURES];
-        for (dst, x) in flat.chunks_exact_mut(MAX_FEATURES).zip(rows) {
+        // Whole lanes: the rows padded with zeros (their sums are dropped).
+        let padded = rows.len().div_ceil(LANES) * LANES;
+        let mut flat = vec![[0.0f32; MAX_FEATURES]; padded];
+        for (dst, x) in flat.iter_mut().zip(rows) {
             let n = x.len().min(MAX_FEATURES);
             dst[..n].copy_from_slice(&x[..n]);
         }
-        let mut sums = vec![0.0f32; rows.len()];
+        let mut sums = vec![0.0f32; padded];
         // Rows a few dozen at a time, every tree over them: a page of tens
         // of thousands of blocks would otherwise stream its whole feature
         // table from memory once per tree. Each row still sums its trees
         // in the same order, so the scores are the same.
-        for (sums, flat) in sums.chunks_mut(CHUNK_ROWS).zip(flat.chunks(CHUNK_ROWS * MAX_FEATURES)) {
+        for (sums, flat) in sums.chunks_mut(CHUNK_ROWS).zip(flat.chunks(CHUNK_ROWS)) {
             for &(root, depth) in &self.roots {
-                for (s, xs) in sums.chunks_mut(LANES).zip(flat.chunks(LANES * MAX_FEATURES)) {
+                for (s, xs) in sums.chunks_exact_mut(LANES).zip(flat.chunks_exact(LANES)) {
                     let mut cur = [root; LANES];
                     for _ in 0..depth {
-                        for (c, x) in cur.iter_mut().zip(xs.chunks_exact(MAX_FEATURES)) {
-                            let st = &self.steps[*c as usize];
-                            *c = if x[st.feature as usize % MAX_FEATURES] <= st.threshold { st.left } else { st.right };
+                        for (c, x) in cur.iter_mut().zip(xs) {
+                            *c = self.step(*c, x);
                         }
                     }
                     for (sum, &c) in s.iter_mut().zip(&cur) {
@@ -277,6 +302,7 @@ impl Model {
             }
             crate::deadline::check();
         }
+        sums.truncate(rows.len());
         sums.into_iter().map(sigmoid).collect()
     }
 
@@ -367,6 +393,21 @@ mod tests {
         assert_eq!(m.score_many(&[&x])[0].to_bits(), want.to_bits());
         x[0] = 0.7;
         assert_eq!(m.score_many(&[&x, &x])[1].to_bits(), sigmoid(0.5 + 1.0).to_bits());
+    }
+
+    #[test]
+    fn a_model_with_more_entries_than_the_index_holds_is_refused() {
+        let head =
+            format!("scour-model 2\nmode html\nthreshold 0.5\nfeatures {}\ntrees 3\n", features::names().join(" "));
+        // A chain of 20,000 splits and 20,001 leaves: 40,001 entries a tree.
+        let n = 20_000;
+        let nodes: Vec<String> =
+            (0..n).map(|i| format!("0:0.5:{}:-{}", if i + 1 < n { i + 1 } else { -n - 1 }, i + 1)).collect();
+        let leaves = vec!["0.1"; n as usize + 1].join(" ");
+        let tree = format!("tree {} | {leaves}\n", nodes.join(" "));
+        assert!(Model::parse(&format!("{head}{tree}")).is_ok());
+        let e = Model::parse(&format!("{head}{tree}{tree}")).unwrap_err();
+        assert!(e.contains("more than 65536"), "{e}");
     }
 
     #[test]

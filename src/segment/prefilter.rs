@@ -249,6 +249,10 @@ pub fn prefilter(html: &str) -> Filtered<'_> {
     let mut i = 0usize;
 
     let cut = |out: &mut Vec<u8>, copied: &mut usize, from: usize, to: usize| {
+        if out.capacity() == 0 {
+            // Never longer than the input: one allocation, no copy on growth.
+            out.reserve(b.len());
+        }
         out.extend_from_slice(&b[*copied..from]);
         *copied = to;
     };
@@ -595,6 +599,10 @@ pub fn strip_unused_attributes(html: &str) -> Option<String> {
             }
         }
         if keep.len() != attrs.len() || keep.iter().zip(&attrs).any(|(k, a)| k.1 != a.1) {
+            if out.capacity() == 0 {
+                // Rarely longer than the input: one allocation, as a rule.
+                out.reserve(b.len());
+            }
             out.extend_from_slice(&b[copied..at]);
             out.push(b'<');
             out.extend_from_slice(&b[t.name.0..t.name.1]);
