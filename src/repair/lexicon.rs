@@ -240,13 +240,14 @@ impl Lexicon {
     /// Add one paragraph's kept words under its language, or note them as
     /// pending (`offset` is where they start in the document's list) when
     /// its function words do not decide.
-    fn close_paragraph(
+    #[allow(clippy::too_many_arguments)]
+    fn close_paragraph<'t>(
         &mut self,
-        words: &[&str],
+        words: &[&'t str],
         votes: &Votes,
         pending: &mut Vec<(usize, usize)>,
         offset: usize,
-        scratch: &mut String,
+        staged: &mut Staged<'t>,
         par: &str,
     ) {
         match votes.winner() {
@@ -258,8 +259,8 @@ impl Lexicon {
                     }
                     self.lang_spacing[l as usize].add(&sp);
                 }
-                for w in words {
-                    self.add_with(w, 1, scratch, Some(l));
+                for &w in words {
+                    *staged.entry((w, Some(l))).or_default() += 1;
                 }
             }
             None if !words.is_empty() => pending.push((offset, offset + words.len())),
@@ -280,6 +281,10 @@ impl Lexicon {
         // its end, when its function words have voted; paragraphs too short
         // to tell take the document's language at the end.
         let table = profiles.then(langid::table);
+        // The batch lexicon's words are counted here first, then added once
+        // each: its maps are large, each lookup a likely cache miss, and a
+        // document repeats most of its words.
+        let mut staged: Staged = FastMap::default();
         let mut kept: Vec<&str> = Vec::new();
         let mut par_votes = Votes::default();
         let mut doc_votes = Votes::default();
@@ -292,7 +297,7 @@ impl Lexicon {
             // A new paragraph starts: the last one is complete.
             if table.is_some() && start > next_newline {
                 let par = &text[par_byte..next_newline];
-                self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch, par);
+                self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut staged, par);
                 par_byte = next_newline;
                 doc_votes.merge(&par_votes);
                 par_votes = Votes::default();
@@ -341,14 +346,18 @@ impl Lexicon {
         }
         if table.is_some() {
             let par = &text[par_byte.min(text.len())..];
-            self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut scratch, par);
+            self.close_paragraph(&kept[par_start..], &par_votes, &mut pending, par_start, &mut staged, par);
             doc_votes.merge(&par_votes);
             let lang = doc_votes.winner();
             for (s, e) in pending {
-                for w in &kept[s..e] {
-                    self.add_with(w, 1, &mut scratch, lang);
+                for &w in &kept[s..e] {
+                    *staged.entry((w, lang)).or_default() += 1;
                 }
             }
+        }
+        // Sums do not depend on the order they are added in.
+        for ((w, lang), n) in staged {
+            self.add_with(w, n, &mut scratch, lang);
         }
         if !seen_profile_words.is_empty() {
             let mut chars: FastMap<char, u32> = FastMap::default();
@@ -873,6 +882,10 @@ fn add_lang_count(v: &mut Vec<(LangId, u64)>, l: LangId, n: u64) {
 }
 
 /// Add `n` to the count of `w`, allocating only for a new word.
+/// One document's word counts per paragraph language, before they go into
+/// the lexicon's maps.
+type Staged<'t> = FastMap<(&'t str, Option<LangId>), u64>;
+
 fn bump(m: &mut FastMap<Box<str>, u64>, w: &str, n: u64) {
     if let Some(v) = m.get_mut(w) {
         *v += n;
