@@ -13,7 +13,8 @@
 //!   stopword density that tells prose from labels.
 //!
 //! Everything is compiled once per process into Aho-Corasick automata
-//! (phrases) and hash maps. The regex rules are compiled one by one, each on
+//! (phrases, one per script group, each built when a block with a
+//! character of its group first needs it) and hash maps. The regex rules are compiled one by one, each on
 //! first use: `build.rs` lists the literals every match of a rule starts
 //! with, and a block that starts with none of them never runs (or compiles)
 //! that rule.
@@ -86,27 +87,120 @@ pub(crate) fn spaceless(c: char) -> bool {
     )
 }
 
-/// Searched phrases in one automaton.
+/// Script groups the phrase automata are split by (see [`group_of`]);
+/// group 0 holds the phrases written in ASCII only.
+const GROUPS: usize = 11;
+
+/// The script group of a character outside ASCII: Latin letters and
+/// Latin-1 punctuation, Greek, Cyrillic, Hebrew, Arabic, Devanagari,
+/// Bengali and the other Indic scripts, Thai, Chinese/Japanese/Korean, and
+/// the rest (typographic punctuation and symbols).
+fn group_of(c: char) -> usize {
+    match c as u32 {
+        0x80..=0x24f | 0x1e00..=0x1eff => 1,
+        0x370..=0x3ff | 0x1f00..=0x1fff => 2,
+        0x400..=0x52f => 3,
+        0x590..=0x5ff => 4,
+        0x600..=0x6ff | 0x750..=0x77f | 0xfb50..=0xfdff | 0xfe70..=0xfeff => 5,
+        0x900..=0x97f => 6,
+        0x980..=0xdff => 7,
+        0xe00..=0xe7f => 8,
+        0x1100..=0x11ff | 0x3040..=0x30ff | 0x3400..=0x9fff | 0xac00..=0xd7af | 0xff00..=0xffef => 9,
+        _ => 10,
+    }
+}
+
+/// The group a phrase is searched in: that of its first letter outside
+/// ASCII, else of its first other character outside ASCII, else 0. The
+/// phrase contains a character of its group, so it cannot occur in a text
+/// without one.
+fn group_of_phrase(p: &str) -> usize {
+    p.chars()
+        .find(|c| !c.is_ascii() && c.is_alphabetic())
+        .or_else(|| p.chars().find(|c| !c.is_ascii()))
+        .map_or(0, group_of)
+}
+
+/// The groups whose characters occur in `text`, as bits; group 0 always.
+fn groups_in(text: &str) -> u32 {
+    let mut mask = 1u32;
+    if !text.is_ascii() {
+        for c in text.chars().filter(|c| !c.is_ascii()) {
+            mask |= 1 << group_of(c);
+        }
+    }
+    mask
+}
+
+/// Searched phrases, one automaton per script group, each built the first
+/// time a text with a character of its group is searched: a batch in Latin
+/// script never builds the Cyrillic or Thai ones, and each search walks
+/// smaller automata.
 struct Matcher {
-    ac: AhoCorasick,
-    /// Rule index (into `phrase_rules`) of each pattern.
+    /// Per group: its phrases, their indices in the phrase list, and the
+    /// automaton once built.
+    parts: Vec<Part>,
+    /// Rule index (into `phrase_rules`) of each phrase.
     rules: Vec<u32>,
     /// Largest word cap of its rules: longer blocks need not be searched.
     max_words: usize,
 }
 
+struct Part {
+    pats: Vec<String>,
+    ids: Vec<u32>,
+    ac: OnceLock<AhoCorasick>,
+}
+
+impl Part {
+    fn automaton(&self) -> &AhoCorasick {
+        // Only the automaton's size limits (2^31 states) can fail a build;
+        // a test builds every group of the shipped phrases.
+        self.ac.get_or_init(|| build_phrase_automaton(&self.pats).expect("phrase automata build"))
+    }
+}
+
+fn build_phrase_automaton(pats: &[String]) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+        .build(pats)
+}
+
 impl Matcher {
-    fn new(pats: &[(String, u32)], rules: &[Rule]) -> Result<Matcher, String> {
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(pats.iter().map(|(p, _)| p.as_str()))
-            .map_err(|e| e.to_string())?;
-        Ok(Matcher {
-            ac,
+    fn new(pats: &[(String, u32)], rules: &[Rule]) -> Matcher {
+        let mut parts: Vec<Part> =
+            (0..GROUPS).map(|_| Part { pats: Vec::new(), ids: Vec::new(), ac: OnceLock::new() }).collect();
+        for (i, (p, _)) in pats.iter().enumerate() {
+            let part = &mut parts[group_of_phrase(p)];
+            part.pats.push(p.clone());
+            part.ids.push(i as u32);
+        }
+        Matcher {
+            parts,
             rules: pats.iter().map(|(_, r)| *r).collect(),
             max_words: pats.iter().map(|(_, r)| rules[*r as usize].max_words).max().unwrap_or(0),
-        })
+        }
+    }
+
+    /// Every occurrence of every phrase in `text` as (phrase index, start,
+    /// end), overlapping ones included, in the order one automaton of all
+    /// the phrases reports them: by end, the longest first, then by index.
+    fn find(&self, text: &str) -> Vec<(u32, usize, usize)> {
+        let mask = groups_in(text);
+        let mut out = Vec::new();
+        for (g, part) in self.parts.iter().enumerate() {
+            if mask & (1 << g) == 0 || part.pats.is_empty() {
+                continue;
+            }
+            for m in part.automaton().find_overlapping_iter(text) {
+                out.push((part.ids[m.pattern().as_usize()], m.start(), m.end()));
+            }
+        }
+        if mask != 1 {
+            out.sort_by(|a, b| a.2.cmp(&b.2).then((b.2 - b.1).cmp(&(a.2 - a.1))).then(a.0.cmp(&b.0)));
+        }
+        out
     }
 }
 
@@ -693,7 +787,7 @@ impl Vocab {
                 Anchor::Inside => searched[2].push((phrase, rule)),
             }
         }
-        let phrases = Matcher::new(&searched.concat(), &phrase_rules)?;
+        let phrases = Matcher::new(&searched.concat(), &phrase_rules);
         let regexes = Regexes::new(regex_pats, &regex_at)?;
         let max_words = phrase_rules.iter().chain(&regex_rules).map(|r| r.max_words).max().unwrap_or(0);
         let regex_max_words = regex_rules.iter().map(|r| r.max_words).max().unwrap_or(0);
@@ -781,12 +875,11 @@ impl Vocab {
             }
         }
         if nwords <= self.phrases.max_words {
-            for m in self.phrases.ac.find_overlapping_iter(norm) {
-                let rule = &self.phrase_rules[self.phrases.rules[m.pattern().as_usize()] as usize];
+            for (id, s, e) in self.phrases.find(norm) {
+                let rule = &self.phrase_rules[self.phrases.rules[id as usize] as usize];
                 if !rule.fits(nwords, nchars) {
                     continue;
                 }
-                let (s, e) = (m.start(), m.end());
                 // Whole words: a combining mark continues a word ("लिंक"
                 // is not a word of "लिंक्स").
                 let pat_first_alnum = norm[s..e].starts_with(|c: char| word_char(c) && !spaceless(c));
@@ -1035,6 +1128,47 @@ fn for_each_token_ascii(value: &[u8], mut f: impl FnMut(&str, bool)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_phrase_automata_report_what_one_automaton_would() {
+        // Every group of the shipped phrases builds, and on texts made of
+        // phrases of several scripts run together (so matches overlap and
+        // share ends), the groups' matches come in the order one automaton
+        // of all the phrases reports them: the order decides which rule of
+        // a kind is named.
+        let m = &Vocab::get().phrases;
+        let mut all = vec![String::new(); m.rules.len()];
+        for part in &m.parts {
+            for (p, &id) in part.pats.iter().zip(&part.ids) {
+                all[id as usize] = p.clone();
+            }
+            if !part.pats.is_empty() {
+                part.automaton();
+            }
+        }
+        assert!(m.parts.iter().filter(|p| !p.pats.is_empty()).count() >= 8);
+        let one = build_phrase_automaton(&all).unwrap();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut mixed = 0;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(4) {
+                text.push_str(&all[next(all.len())]);
+                text.push_str([" ", "", ": ", " – "][next(4)]);
+            }
+            let want: Vec<(u32, usize, usize)> =
+                one.find_overlapping_iter(&text).map(|x| (x.pattern().as_u32(), x.start(), x.end())).collect();
+            mixed += usize::from(groups_in(&text).count_ones() > 2);
+            assert_eq!(m.find(&text), want, "{text:?}");
+        }
+        assert!(mixed > 500, "{mixed}");
+    }
 
     fn vocab(files: &[(&'static str, &'static str)]) -> Vocab {
         Vocab::from_files(files).unwrap()
