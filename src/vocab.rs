@@ -14,10 +14,10 @@
 //!
 //! Everything is compiled once per process into Aho-Corasick automata
 //! (phrases, one per script group, each built when a block with a
-//! character of its group first needs it) and hash maps. The regex rules are compiled one by one, each on
-//! first use: `build.rs` lists the literals every match of a rule starts
-//! with, and a block that starts with none of them never runs (or compiles)
-//! that rule.
+//! character of its group first needs it) and hash maps. The regex rules
+//! are compiled one by one, each on first use: `build.rs` lists the
+//! literals every match of a rule starts with, and a block that starts with
+//! none of them never runs (or compiles) that rule.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;

@@ -881,11 +881,11 @@ fn add_lang_count(v: &mut Vec<(LangId, u64)>, l: LangId, n: u64) {
     }
 }
 
-/// Add `n` to the count of `w`, allocating only for a new word.
 /// One document's word counts per paragraph language, before they go into
 /// the lexicon's maps.
 type Staged<'t> = FastMap<(&'t str, Option<LangId>), u64>;
 
+/// Add `n` to the count of `w`, allocating only for a new word.
 fn bump(m: &mut FastMap<Box<str>, u64>, w: &str, n: u64) {
     if let Some(v) = m.get_mut(w) {
         *v += n;
