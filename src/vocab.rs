@@ -19,6 +19,7 @@
 //! literals every match of a rule starts with, and a block that starts with
 //! none of them never runs (or compiles) that rule.
 
+use crate::repair::charclass;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use regex_automata::hybrid::dfa::Cache;
@@ -87,27 +88,15 @@ pub(crate) fn spaceless(c: char) -> bool {
     )
 }
 
-/// Script groups the phrase automata are split by (see [`group_of`]);
-/// group 0 holds the phrases written in ASCII only.
-const GROUPS: usize = 11;
+/// Groups the phrase automata are split by: 0 for the phrases written in
+/// ASCII only, then one per [`charclass::Script`] (its
+/// [`charclass::Script::Common`] holding non-letters: typographic quotes,
+/// dashes, symbols).
+const GROUPS: usize = 1 + charclass::SCRIPTS;
 
-/// The script group of a character outside ASCII: Latin letters and
-/// Latin-1 punctuation, Greek, Cyrillic, Hebrew, Arabic, Devanagari,
-/// Bengali and the other Indic scripts, Thai, Chinese/Japanese/Korean, and
-/// the rest (typographic punctuation and symbols).
+/// The group of a character outside ASCII.
 fn group_of(c: char) -> usize {
-    match c as u32 {
-        0x80..=0x24f | 0x1e00..=0x1eff => 1,
-        0x370..=0x3ff | 0x1f00..=0x1fff => 2,
-        0x400..=0x52f => 3,
-        0x590..=0x5ff => 4,
-        0x600..=0x6ff | 0x750..=0x77f | 0xfb50..=0xfdff | 0xfe70..=0xfeff => 5,
-        0x900..=0x97f => 6,
-        0x980..=0xdff => 7,
-        0xe00..=0xe7f => 8,
-        0x1100..=0x11ff | 0x3040..=0x30ff | 0x3400..=0x9fff | 0xac00..=0xd7af | 0xff00..=0xffef => 9,
-        _ => 10,
-    }
+    1 + charclass::script(c) as usize
 }
 
 /// The group a phrase is searched in: that of its first letter outside
@@ -132,7 +121,7 @@ fn groups_in(text: &str) -> u32 {
     mask
 }
 
-/// Searched phrases, one automaton per script group, each built the first
+/// Searched phrases, one automaton per group, each built the first
 /// time a text with a character of its group is searched: a batch in Latin
 /// script never builds the Cyrillic or Thai ones, and each search walks
 /// smaller automata.

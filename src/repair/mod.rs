@@ -17,7 +17,7 @@
 //! can count them and `--explain` can show before/after. Repairing repaired
 //! text is a no-op (the property tests check it).
 
-mod charclass;
+pub(crate) mod charclass;
 mod codec;
 mod entities;
 mod fasthash;
