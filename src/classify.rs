@@ -378,7 +378,7 @@ pub fn analyze(page: &Page, lang: Lang) -> Analysis {
         let ld = b.link_density();
         let title = !off(Source::Title) && repeats_title(&keys[i], &title_keys);
         // `words` counts as `Vocab::hits` does (vocab::words of the text).
-        let hit = if off(Source::Vocab) { None } else { vocab.hits_normalized(&norms[i], words).into_iter().next() };
+        let hit = if off(Source::Vocab) { None } else { vocab.first_hit(&norms[i], words) };
         let crumb = !off(Source::Repeats) && is_breadcrumb(&b.text);
         let (count, first_at) = counts.get(keys[i].as_str()).copied().unwrap_or((0, i));
         let repeats = if off(Source::Repeats) { 1 } else { count };
