@@ -87,14 +87,14 @@ pub(crate) struct Derived {
     pub(crate) cased: FastMap<Box<str>, Box<str>>,
     /// ln P(last character | the ones before) for every n-gram of word
     /// types (with word boundaries), keyed by [`gram_key`].
-    pub(crate) logp: FastMap<u128, f32>,
+    pub(crate) logp: Grams,
     /// Whether `logp` was built (large enough lexicon).
     pub(crate) has_model: bool,
     /// The same model per paragraph language, from the words seen in that
     /// language, for languages with enough words (indexed by [`LangId`]).
     /// Built on first use ([`Lexicon::lang_model`]): most batches need few
     /// languages' models, or none.
-    lang_logp: Vec<OnceLock<Option<FastMap<u128, f32>>>>,
+    lang_logp: Vec<OnceLock<Option<Grams>>>,
     /// Distinct words seen per language.
     lang_words: Vec<usize>,
     /// Per paragraph language: how often each non-ASCII character occurs
@@ -540,7 +540,7 @@ impl Lexicon {
 
     /// The character model of the words seen in paragraphs of language
     /// `l`, when this lexicon carries a model and has enough such words.
-    pub(crate) fn lang_model(&self, l: LangId) -> Option<&FastMap<u128, f32>> {
+    pub(crate) fn lang_model(&self, l: LangId) -> Option<&Grams> {
         let d = self.derived();
         let cell = d.lang_logp.get(l as usize)?;
         cell.get_or_init(|| {
@@ -707,7 +707,7 @@ fn ngram_model<'w>(
     words: impl Iterator<Item = &'w str>,
     size: usize,
     mut bigrams: Option<&mut FastMap<(char, char), u32>>,
-) -> FastMap<u128, f32> {
+) -> Grams {
     // n-gram counts, then ln P. A context's total is the count of the
     // context as an n-gram itself: every occurrence of it is followed by a
     // character, since only the end-of-word mark ends a word and no context
@@ -743,7 +743,7 @@ fn ngram_model<'w>(
         let len = (ctx >> (21 * ORDER)) as usize;
         (0..len).all(|j| (ctx >> (21 * j)) & 0x1f_ffff == BOW as u128)
     };
-    grams
+    let logp: Vec<f32> = grams
         .iter()
         .map(|(&k, &n)| {
             let ctx = context_key(k);
@@ -754,9 +754,35 @@ fn ngram_model<'w>(
             } else {
                 grams.get(&ctx).map_or(0, |&c| u64::from(c))
             };
-            (k, (n as f32 / den.max(u64::from(n)) as f32).ln())
+            (n as f32 / den.max(u64::from(n)) as f32).ln()
         })
-        .collect()
+        .collect();
+    // The same map, visited in the same order (no entry added or removed
+    // in between), now holding ln P.
+    for ((_, v), lp) in grams.iter_mut().zip(logp) {
+        *v = lp.to_bits();
+    }
+    Grams(grams)
+}
+
+/// A character n-gram model: ln P by [`gram_key`], kept as `f32` bits in
+/// the map the counts were made in. Converting the counts in place, rather
+/// than collecting a second map of the same size, halves what building the
+/// model allocates (13 MB less on the dev benchmark's batch).
+#[derive(Debug, Default)]
+pub(crate) struct Grams(FastMap<u128, u32>);
+
+impl Grams {
+    /// ln P of the n-gram keyed `k`, if it was seen.
+    #[inline]
+    pub(crate) fn get(&self, k: &u128) -> Option<f32> {
+        self.0.get(k).map(|&b| f32::from_bits(b))
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 /// Add per-language token sums.
@@ -1081,7 +1107,7 @@ mod tests {
         let fast = ngram_model(words.iter().copied(), words.len(), None);
         let slow = ngram_model_by_sums(&words);
         assert_eq!(fast.len(), slow.len());
-        for (k, v) in &slow {
+        for (k, &v) in &slow {
             assert_eq!(fast.get(k), Some(v), "{k:x}");
         }
     }
@@ -1196,7 +1222,7 @@ mod tests {
         assert_eq!(grams.len(), d.logp.len());
         for (k, n) in grams {
             let want = (n as f32 / ctx[&context_key(k)] as f32).ln();
-            assert_eq!(d.logp[&k], want);
+            assert_eq!(d.logp.get(&k), Some(want));
         }
     }
 

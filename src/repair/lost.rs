@@ -31,7 +31,7 @@ use super::charclass::{is_wordish, script, Script, SCRIPTS, SCRIPT_LIST};
 use super::fasthash::FastMap;
 use super::langid::{self, LangId};
 use super::letters::Letters;
-use super::lexicon::{clitic_of, lower, lower_char, Derived, Lexicon, BLANK, BOW, EOW, ORDER};
+use super::lexicon::{clitic_of, lower, lower_char, Derived, Grams, Lexicon, BLANK, BOW, EOW, ORDER};
 use std::cell::RefCell;
 
 const QM: char = '?';
@@ -184,7 +184,7 @@ struct Model<'a> {
     /// The paragraph's language, from its intact function words.
     lang: Option<LangId>,
     /// `main`'s character model for that language, when it has one.
-    lang_logp: Option<&'a FastMap<u128, f32>>,
+    lang_logp: Option<&'a Grams>,
     /// The letter model of that language from outside the batch, when
     /// there is one.
     letters: Option<Letters>,
@@ -608,7 +608,7 @@ impl<'a> Model<'a> {
     }
 
     #[inline]
-    fn backoff(logp: &FastMap<u128, f32>, ctx: &[char], c: char) -> f32 {
+    fn backoff(logp: &Grams, ctx: &[char], c: char) -> f32 {
         let max = ctx.len().min(ORDER - 1);
         let mut pen = 0.0;
         for n in (0..=max).rev() {
@@ -618,7 +618,7 @@ impl<'a> Model<'a> {
                 key = (key << 21) | x as u128;
             }
             key = ((key << 21) | c as u128) | (((n + 1) as u128) << (21 * ORDER));
-            if let Some(&lp) = logp.get(&key) {
+            if let Some(lp) = logp.get(&key) {
                 return lp + pen;
             }
             pen += BACKOFF;
