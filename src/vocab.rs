@@ -882,8 +882,8 @@ impl Vocab {
                 }
             }
         }
-        let done = |found: &[(Anchor, &Rule)]| first && found.first().is_some_and(|f| f.0 == Anchor::Line);
-        if !done(&found) && nwords <= self.phrases.max_words {
+        // Only whole-line hits are in `found` yet, and they rank first.
+        if (!first || found.is_empty()) && nwords <= self.phrases.max_words {
             for (id, s, e) in self.phrases.find(norm) {
                 let rule = &self.phrase_rules[self.phrases.rules[id as usize] as usize];
                 if !rule.fits(nwords, nchars) {

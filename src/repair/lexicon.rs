@@ -240,7 +240,6 @@ impl Lexicon {
     /// Add one paragraph's kept words under its language, or note them as
     /// pending (`offset` is where they start in the document's list) when
     /// its function words do not decide.
-    #[allow(clippy::too_many_arguments)]
     fn close_paragraph<'t>(
         &mut self,
         words: &[&'t str],
