@@ -840,7 +840,19 @@ impl<'a> Model<'a> {
                 return Some(Fill { score: (self.count_lower(w) / shape_total.max(1.0)).max(1e-4).ln(), slots });
             }
             let wc: Vec<char> = w.chars().collect();
-            return Some(Fill { score: self.word_score(&wc), slots });
+            let shaped = Fill { score: self.word_score(&wc), slots };
+            // A word the batch wrote only in other languages reads as a
+            // novel word here (see `word_score`): the character model's
+            // own reading may then be the better one ("más all?" is
+            // "allá", not the French "allé").
+            if !self.known_here(w) && self.has_model() {
+                if let Some(f) = self.model_fill(pattern, mark) {
+                    if f.score > shaped.score {
+                        return Some(f);
+                    }
+                }
+            }
+            return Some(shaped);
         }
         // 2. The character model, for words with letters left to go by.
         if !self.has_model() || !pattern.iter().any(|u| matches!(u, Unit::Char(c) if c.is_alpha())) {
@@ -2836,6 +2848,31 @@ mod tests {
         );
         // A French paragraph that asks it stays a question.
         assert_eq!(restore("Le président est content, n'est?? Il est en ville.", &[&l]), None);
+    }
+
+    #[test]
+    fn a_word_seen_only_in_another_language_does_not_fill_a_word() {
+        // The batch wrote "constaté" and "âmbito" in French and Portuguese
+        // paragraphs only. In a Spanish one, "constat?" and "?mbito" are
+        // read by the Spanish letter model ("constató", "ámbito"), not
+        // filled with the other language's word (which they were before).
+        let es = "El presidente está en la ciudad y dijo que todo está bien en la región, según el gobierno.";
+        let es2 = "El ministro llegó tarde, habló con la prensa, explicó el plan, negó todo y pagó la cuenta.";
+        let fr = "J'ai constaté que le président est en ville; elle a constaté la même chose hier.";
+        let pt = "No âmbito do acordo, o governo disse que o âmbito da lei é claro.";
+        let texts: Vec<&str> = std::iter::repeat_n([es, es2], 150)
+            .flatten()
+            .chain(std::iter::repeat_n(fr, 30))
+            .chain(std::iter::repeat_n(pt, 30))
+            .collect();
+        let l = lex(&texts);
+        let r = restore("El juez constat? que la ley no se aplic? en la regi?n.", &[&l]);
+        assert_eq!(r.as_deref(), Some("El juez constató que la ley no se aplicó en la región."));
+        let r = restore("Es un problema en el ?mbito de la regi?n y la ciudad.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Es un problema en el ámbito de la región y la ciudad."));
+        // In French the French word stays the reading.
+        let r = restore("Le juge a constat? que la loi est claire dans la r?gion.", &[&l]);
+        assert_eq!(r.as_deref(), Some("Le juge a constaté que la loi est claire dans la région."));
     }
 
     #[test]
