@@ -63,6 +63,7 @@ pub struct Lexicon {
     /// damaged paragraph's function words this says which accents and which
     /// quotes its language uses.
     profiles: FastMap<Box<str>, FastMap<char, u32>>,
+    shapes: OnceLock<Shapes>,
     derived: OnceLock<Derived>,
 }
 
@@ -74,14 +75,54 @@ pub(crate) struct Seen {
     pub(crate) langs: u64,
 }
 
+/// The known words by shape, built from the counts on first use, apart
+/// from [`Derived`]: they alone say whether a word plus a lost character
+/// could be a known word, which decides most paragraphs with an ordinary
+/// question mark without the character models (see
+/// `lost::plainly_a_question`), and they cost a pass over the words with
+/// a non-ASCII character only.
+#[derive(Debug, Default)]
+pub(crate) struct Shapes {
+    /// Shape with each non-ASCII character blanked once → lower-cased words
+    /// with counts, most frequent first.
+    pub(crate) by_char: FastMap<Box<str>, Vec<(Box<str>, u64)>>,
+    /// Shape with each non-ASCII character blanked once per UTF-8 byte.
+    pub(crate) by_byte: FastMap<Box<str>, Vec<(Box<str>, u64)>>,
+}
+
+impl Shapes {
+    fn build(lex: &Lexicon) -> Shapes {
+        let mut s = Shapes::default();
+        for (lw, &Seen { n, .. }) in &lex.lower {
+            if lw.is_ascii() {
+                continue;
+            }
+            let mut cs = String::with_capacity(lw.len());
+            let mut bs = String::with_capacity(lw.len());
+            for c in lw.chars() {
+                if c.is_ascii() {
+                    cs.push(c);
+                    bs.push(c);
+                } else {
+                    cs.push(BLANK);
+                    for _ in 0..c.len_utf8() {
+                        bs.push(BLANK);
+                    }
+                }
+            }
+            s.by_char.entry(cs.into()).or_default().push((lw.clone(), n));
+            s.by_byte.entry(bs.into()).or_default().push((lw.clone(), n));
+        }
+        for v in s.by_char.values_mut().chain(s.by_byte.values_mut()) {
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+        s
+    }
+}
+
 /// Indexes built from the counts on first use.
 #[derive(Debug, Default)]
 pub(crate) struct Derived {
-    /// Shape with each non-ASCII character blanked once → lower-cased words
-    /// with counts, most frequent first.
-    pub(crate) by_char_shape: FastMap<Box<str>, Vec<(Box<str>, u64)>>,
-    /// Shape with each non-ASCII character blanked once per UTF-8 byte.
-    pub(crate) by_byte_shape: FastMap<Box<str>, Vec<(Box<str>, u64)>>,
     /// Lower-cased word → its most frequent spelling, for words usually
     /// spelled with capitals.
     pub(crate) cased: FastMap<Box<str>, Box<str>>,
@@ -165,6 +206,7 @@ impl Clone for Lexicon {
             lang_spacing: self.lang_spacing.clone(),
             list: self.list,
             profiles: self.profiles.clone(),
+            shapes: OnceLock::new(),
             derived: OnceLock::new(),
         }
     }
@@ -383,6 +425,7 @@ impl Lexicon {
                 }
             }
         }
+        self.shapes = OnceLock::new();
         self.derived = OnceLock::new();
     }
 
@@ -412,6 +455,7 @@ impl Lexicon {
                 *mine.entry(c).or_default() += n;
             }
         }
+        self.shapes = OnceLock::new();
         self.derived = OnceLock::new();
     }
 
@@ -454,6 +498,7 @@ impl Lexicon {
                 *mine.entry(c).or_default() += n;
             }
         }
+        self.shapes = OnceLock::new();
         self.derived = OnceLock::new();
     }
 
@@ -537,6 +582,17 @@ impl Lexicon {
         self.derived.get_or_init(|| Derived::build(self))
     }
 
+    pub(crate) fn shapes(&self) -> &Shapes {
+        self.shapes.get_or_init(|| Shapes::build(self))
+    }
+
+    /// Whether the indexes of [`Derived`] were built (for tests of what
+    /// needs them).
+    #[cfg(test)]
+    pub(crate) fn has_derived(&self) -> bool {
+        self.derived.get().is_some()
+    }
+
     /// The character model of the words seen in paragraphs of language
     /// `l`, when this lexicon carries a model and has enough such words.
     pub(crate) fn lang_model(&self, l: LangId) -> Option<&Grams> {
@@ -602,25 +658,9 @@ impl Derived {
                 *d.clitics.entry((before, clitic.into())).or_default() += n;
                 d.apostrophe_tokens += n;
             }
-            let mut cs = String::with_capacity(lw.len());
-            let mut bs = String::with_capacity(lw.len());
-            for c in lw.chars() {
-                if c.is_ascii() {
-                    cs.push(c);
-                    bs.push(c);
-                } else {
-                    cs.push(BLANK);
-                    for _ in 0..c.len_utf8() {
-                        bs.push(BLANK);
-                    }
-                    *alphabet.entry(c).or_default() += n;
-                }
+            for c in lw.chars().filter(|c| !c.is_ascii()) {
+                *alphabet.entry(c).or_default() += n;
             }
-            d.by_char_shape.entry(cs.into()).or_default().push((lw.clone(), n));
-            d.by_byte_shape.entry(bs.into()).or_default().push((lw.clone(), n));
-        }
-        for v in d.by_char_shape.values_mut().chain(d.by_byte_shape.values_mut()) {
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         }
         let mut alphabet: Vec<(char, u64)> = alphabet.into_iter().collect();
         alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
