@@ -582,6 +582,9 @@ impl Lexicon {
         self.derived.get_or_init(|| Derived::build(self))
     }
 
+    /// The known words by shape: built on first use, apart from
+    /// [`Lexicon::derived`], so asking whether a word plus a lost character
+    /// is known does not build the character models.
     pub(crate) fn shapes(&self) -> &Shapes {
         self.shapes.get_or_init(|| Shapes::build(self))
     }

@@ -1413,8 +1413,6 @@ fn fffd_mode(chars: &[char], work: &[((usize, usize), Vec<Run>)]) -> Mode {
     }
 }
 
-/// Without other evidence of damage, a run at the end of a word may still
-/// be restored when the lexicons say so (decided in [`resolve_cluster`]).
 /// The paragraph's language: from its intact function words, else from
 /// its letters.
 fn lang_of(chars: &[char]) -> Option<LangId> {
@@ -1489,6 +1487,8 @@ fn plainly_a_question(
     })
 }
 
+/// Without other evidence of damage, a run at the end of a word may still
+/// be restored when the lexicons say so (decided in [`resolve_cluster`]).
 fn confirmable(chars: &[char], cs: usize, ce: usize, r: &Run) -> bool {
     r.start > cs && chars[r.start - 1].is_alpha() && side(next(chars, ce, r.end)) != Side::Letter
 }
