@@ -1174,6 +1174,13 @@ pub(crate) struct Edit {
 /// Restore the lost characters of `text`: the edits, in order, or `None`
 /// when nothing changes.
 pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edit>> {
+    restore_edits_gated(text, lexicons, true).0
+}
+
+/// [`restore_edits`], with `gate` saying whether [`plainly_a_question`]
+/// may decide (false only in the test that checks it never changes the
+/// outcome), and whether it did.
+fn restore_edits_gated(text: &str, lexicons: &[&Lexicon], gate: bool) -> (Option<Vec<Edit>>, bool) {
     let chars: Vec<char> = text.chars().collect();
     let cl = clusters(&chars);
     let mut work: Vec<((usize, usize), Vec<Run>)> = Vec::new();
@@ -1233,14 +1240,14 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
         work.push(((cs, ce), runs));
     }
     if work.is_empty() {
-        return None;
+        return (None, false);
     }
     let q_damaged = n_inner >= 1 || n_start >= 2;
     let q_mode =
         if n_inner_single > 0 || (n_inner == 0 && any_single(&chars, &work)) { Mode::PerChar } else { Mode::PerByte };
     let f_mode = fffd_mode(&chars, &work);
     if !q_damaged && !has_fffd && !has_q_runs {
-        return None;
+        return (None, false);
     }
     // Intact non-ASCII characters: per-character damage then only took what
     // the target charset lacked, and U+FFFD is a local loss.
@@ -1258,7 +1265,8 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
     };
     let lang = lang_of(&chars);
     let lang_tokens = tokens_in(lexicons, lang);
-    if !q_damaged
+    if gate
+        && !q_damaged
         && !has_fffd
         && work.iter().all(|(cl, runs)| {
             runs.iter().all(|r| {
@@ -1266,7 +1274,7 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
             })
         })
     {
-        return None;
+        return (None, true);
     }
     let model = Model::new(lexicons, &chars, lang, lang_tokens);
     let style = Style::new(&model);
@@ -1286,10 +1294,10 @@ pub(crate) fn restore_edits(text: &str, lexicons: &[&Lexicon]) -> Option<Vec<Edi
         resolve_cluster(&chars, *cs, *ce, &runs, &model, &style, &mut quotes, &para, &mut edits);
     }
     if edits.is_empty() {
-        return None;
+        return (None, false);
     }
     edits.sort_by_key(|e| e.0);
-    Some(edits.into_iter().map(|(start, end, text)| Edit { start, end, text, mark: chars[start] }).collect())
+    (Some(edits.into_iter().map(|(start, end, text)| Edit { start, end, text, mark: chars[start] }).collect()), false)
 }
 
 /// Restore the lost characters of `text`. `None` when nothing changed.
@@ -2705,6 +2713,66 @@ mod tests {
         let l = large_lex(&[en; 30]);
         restore("They went to the caf? and stayed.", &[&l]);
         assert!(l.has_derived());
+    }
+
+    #[test]
+    fn plainly_a_question_never_changes_the_outcome() {
+        // Sentences of five languages with question marks put at word
+        // ends, after whole words or in place of a lost last letter
+        // ("será" → "ser?"), single or doubled, before capitals, lower-case
+        // words, punctuation or the end: with the shortcut and without it,
+        // the same edits. (It fails once both the doubled-mark and the
+        // known-shape conditions of `plainly_a_question` are dropped:
+        // `ser?? más` is "será más".)
+        let texts = [
+            "El acuerdo será firmado mañana y será la base del plan, dijo el ministro en la región.",
+            "El ministro llegó tarde, habló con la prensa, explicó el plan, negó todo y pagó la cuenta.",
+            "Le président est arrivé à Paris, il a parlé à la presse et il est reparti très tôt.",
+            "Elle a constaté que le problème était réglé, mais la règle reste la même là-bas.",
+            "O governo disse que a reunião será amanhã e que a decisão é clara para todos.",
+            "We said it ourselves, here and there; they came to Beijing by train and plane again.",
+            "Zdrowy styl życia jest ważny, powiedział minister, który był w urzędzie długo.",
+            // Words that are other words with a letter more ("esta" and
+            // "está", "mas" and "más"): there the shortcut must not decide.
+            "Esta casa está cerca y esta calle está lejos, pero mas tarde será más fácil llegar.",
+            "Quiere ser presidente y dice que será presidente desde enero, sin ser candidato.",
+        ];
+        let l = large_lex(&texts.iter().flat_map(|t| [*t; 20]).collect::<Vec<_>>());
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut gated = 0;
+        for _ in 0..3000 {
+            let words: Vec<&str> = texts[next(texts.len())].split(' ').collect();
+            // One word, now and then two: more make the damage plain.
+            let picked = [next(words.len()), if next(4) == 0 { next(words.len()) } else { usize::MAX }];
+            let mut out: Vec<String> = Vec::new();
+            for (i, w) in words.iter().enumerate() {
+                let core = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                let tail = &w[core.len()..];
+                if core.chars().count() < 2 || !picked.contains(&i) {
+                    out.push(w.to_string());
+                    continue;
+                }
+                let marks = ["?", "??"][next(2)];
+                let mut core = core.to_string();
+                if next(2) == 0 {
+                    core.pop();
+                }
+                let after = if next(3) == 0 && i + 1 < words.len() { "" } else { tail };
+                out.push(format!("{core}{marks}{after}"));
+            }
+            let text = out.join(" ");
+            let (with, fired) = restore_edits_gated(&text, &[&l], true);
+            let (without, _) = restore_edits_gated(&text, &[&l], false);
+            assert_eq!(format!("{with:?}"), format!("{without:?}"), "{text}");
+            gated += usize::from(fired);
+        }
+        assert!(gated > 300, "{gated}");
     }
 
     #[test]
