@@ -45,6 +45,20 @@ pub mod templates;
 pub mod vocab;
 pub mod warc;
 
+/// Helpers shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// One step of Marsaglia's xorshift64 (shifts 13, 7, 17): a fixed
+    /// pseudo-random sequence from a seed, so generated test cases are the
+    /// same on every run and machine, without a dependency.
+    pub(crate) fn xorshift(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+}
+
 pub use block::{Block, Kind, Page};
 pub use classify::{Class, Decision, Reason};
 pub use input::Format;

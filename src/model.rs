@@ -357,14 +357,8 @@ mod tests {
             let mut seed = 0x2545_f491_4f6c_dd1du64;
             let mut rows = Vec::new();
             for _ in 0..500 {
-                let x: Vec<f32> = (0..n)
-                    .map(|_| {
-                        seed ^= seed << 13;
-                        seed ^= seed >> 7;
-                        seed ^= seed << 17;
-                        (seed % 2000) as f32 / 400.0 - 1.0
-                    })
-                    .collect();
+                let x: Vec<f32> =
+                    (0..n).map(|_| (crate::testing::xorshift(&mut seed) % 2000) as f32 / 400.0 - 1.0).collect();
                 assert_eq!(m.score_one(&x).to_bits(), m.score_slow(&x).to_bits());
                 rows.push(x);
             }

@@ -1169,12 +1169,7 @@ mod tests {
         assert!(m.parts.iter().filter(|p| !p.pats.is_empty()).count() >= 8);
         let one = build_phrase_automaton(&all).unwrap();
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = |n: usize| (crate::testing::xorshift(&mut seed) % n as u64) as usize;
         let mut mixed = 0;
         for _ in 0..3000 {
             let mut text = String::new();
@@ -1428,9 +1423,7 @@ mod tests {
         let alphabet = b"aZ0 -_\tbQ9x\x0bY.";
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..3000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            crate::testing::xorshift(&mut seed);
             let len = (seed % 24) as usize;
             let mut s = String::new();
             let mut x = seed;

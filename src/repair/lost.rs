@@ -1249,6 +1249,19 @@ fn restore_edits_gated(text: &str, lexicons: &[&Lexicon], gate: bool) -> (Option
     if !q_damaged && !has_fffd && !has_q_runs {
         return (None, false);
     }
+    let lang = lang_of(&chars);
+    let lang_tokens = tokens_in(lexicons, lang);
+    if gate
+        && !q_damaged
+        && !has_fffd
+        && work.iter().all(|(cl, runs)| {
+            runs.iter().all(|r| {
+                !confirmable(&chars, cl.0, cl.1, r) || plainly_a_question(&chars, *cl, r, lexicons, lang, lang_tokens)
+            })
+        })
+    {
+        return (None, true);
+    }
     // Intact non-ASCII characters: per-character damage then only took what
     // the target charset lacked, and U+FFFD is a local loss.
     let intact_non_ascii = chars.iter().filter(|&&c| !c.is_ascii() && c != FFFD).count();
@@ -1263,19 +1276,6 @@ fn restore_edits_gated(text: &str, lexicons: &[&Lexicon], gate: bool) -> (Option
         first_opener: first_opener(&chars),
         one_letter: one_letter_spacing(&chars, &work, q_mode, f_mode),
     };
-    let lang = lang_of(&chars);
-    let lang_tokens = tokens_in(lexicons, lang);
-    if gate
-        && !q_damaged
-        && !has_fffd
-        && work.iter().all(|(cl, runs)| {
-            runs.iter().all(|r| {
-                !confirmable(&chars, cl.0, cl.1, r) || plainly_a_question(&chars, *cl, r, lexicons, lang, lang_tokens)
-            })
-        })
-    {
-        return (None, true);
-    }
     let model = Model::new(lexicons, &chars, lang, lang_tokens);
     let style = Style::new(&model);
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -1446,9 +1446,10 @@ fn known_in(lexicons: &[&Lexicon], lang: Option<LangId>, lang_tokens: Option<u64
 }
 
 /// Closing punctuation that may follow a question mark in its cluster
-/// ("cyberstalker?”", "here?)").
+/// ("cyberstalker?”", "here?)"), German and Danish closers included
+/// ("morgen?“", "»…?«").
 fn closes_question(c: char) -> bool {
-    matches!(c, '”' | '’' | '»' | ')' | ']' | '"' | '\'' | '.' | ',' | ';' | ':' | '!')
+    matches!(c, '”' | '“' | '’' | '‘' | '»' | '«' | ')' | ']' | '"' | '\'' | '.' | ',' | ';' | ':' | '!')
 }
 
 /// A run that, in a paragraph without other evidence of damage, can only
@@ -2717,7 +2718,7 @@ mod tests {
 
     #[test]
     fn plainly_a_question_never_changes_the_outcome() {
-        // Sentences of five languages with question marks put at word
+        // Sentences of six languages with question marks put at word
         // ends, after whole words or in place of a lost last letter
         // ("será" → "ser?"), single or doubled, before capitals, lower-case
         // words, punctuation or the end: with the shortcut and without it,
@@ -2732,6 +2733,7 @@ mod tests {
             "O governo disse que a reunião será amanhã e que a decisão é clara para todos.",
             "We said it ourselves, here and there; they came to Beijing by train and plane again.",
             "Zdrowy styl życia jest ważny, powiedział minister, który był w urzędzie długo.",
+            "Er fragte: „Kommst du morgen wieder?“ Sie sagte, sie würde »vielleicht später« kommen.",
             // Words that are other words with a letter more ("esta" and
             // "está", "mas" and "más"): there the shortcut must not decide.
             "Esta casa está cerca y esta calle está lejos, pero mas tarde será más fácil llegar.",
@@ -2739,12 +2741,7 @@ mod tests {
         ];
         let l = large_lex(&texts.iter().flat_map(|t| [*t; 20]).collect::<Vec<_>>());
         let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = |n: usize| (crate::testing::xorshift(&mut seed) % n as u64) as usize;
         let mut gated = 0;
         for _ in 0..3000 {
             let words: Vec<&str> = texts[next(texts.len())].split(' ').collect();
