@@ -663,18 +663,21 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
             lex.absorb(l);
         });
     }
-    let docs = pool.install(|| {
-        files
-            .par_iter()
-            .filter(|u| !u.is_stream())
-            .fold(Lexicon::new, |mut l, u| {
-                if let Ok(bytes) = read_unit(u, cfg.clean.max_bytes) {
-                    learn_bytes_into(&mut l, &bytes, None);
-                }
-                l
-            })
-            .reduce(Lexicon::new, merge)
-    });
+    let learn_unit = |mut l: Lexicon, u: &&Unit| {
+        if let Ok(bytes) = read_unit(u, cfg.clean.max_bytes) {
+            learn_bytes_into(&mut l, &bytes, None);
+        }
+        l
+    };
+    let docs = if pool.current_num_threads() == 1 {
+        // One lexicon: rayon would still split the files in two, and
+        // merging the halves costs more than it saves.
+        files.iter().filter(|u| !u.is_stream()).fold(Lexicon::new(), learn_unit)
+    } else {
+        pool.install(|| {
+            files.par_iter().filter(|u| !u.is_stream()).fold(Lexicon::new, learn_unit).reduce(Lexicon::new, merge)
+        })
+    };
     lex.absorb(docs);
     Some(lex)
 }

@@ -515,6 +515,62 @@ fn attr_is_read(tag: &[u8], attr: &[u8]) -> bool {
     is(READ) || tag == b"meta" && is(META) || tag == b"ol" && is(OL) || tag == b"li" && is(LI)
 }
 
+/// Whether the DOM walk reads a `<meta>` with these attributes: the
+/// page's title and description (`og:title`, `description`, …) and its
+/// `og:type`. The rest (viewport, verification codes, `article:tag`
+/// lists, …) go whole: a tenth of what reaches the parser on news pages.
+fn meta_is_read(b: &[u8], attrs: &[Attr]) -> bool {
+    const READ: &[&[u8]] =
+        &[b"og:title", b"twitter:title", b"description", b"og:description", b"twitter:description", b"og:type"];
+    attrs.iter().any(|&(n, v)| {
+        let name = &b[n.0..n.1];
+        let Some(v) = v else { return false };
+        let value = b[v.0..v.1].strip_prefix(b"\"").and_then(|x| x.strip_suffix(b"\""));
+        let value = value.or_else(|| b[v.0..v.1].strip_prefix(b"'").and_then(|x| x.strip_suffix(b"'")));
+        let value = value.unwrap_or(&b[v.0..v.1]);
+        let named = name.eq_ignore_ascii_case(b"name") || name.eq_ignore_ascii_case(b"property");
+        // A value with a character reference is kept for the parser to read.
+        named && (value.contains(&b'&') || READ.iter().any(|r| r.eq_ignore_ascii_case(value.trim_ascii())))
+    })
+}
+
+/// Elements whose white space the DOM walk keeps as written.
+fn keeps_space(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing")
+}
+
+/// The output buffer, allocated at the first change: rarely longer than the
+/// input, so one allocation as a rule.
+fn reserve_once(out: &mut Vec<u8>, len: usize) {
+    if out.capacity() == 0 {
+        out.reserve(len);
+    }
+}
+
+/// Copy text `b[from..to]` with each run of two or more white-space bytes
+/// cut to one (a line feed if the run has one): the indentation of the
+/// markup, a fifth of what reaches the parser, which reads white space byte
+/// by byte. Outside `<pre>` the DOM walk reads any run of white space as
+/// one space, so the text it collects is the same.
+fn squeeze_space(b: &[u8], from: usize, to: usize, out: &mut Vec<u8>, copied: &mut usize) {
+    let mut j = from;
+    while j + 1 < to {
+        if !(is_ws(b[j]) && is_ws(b[j + 1])) {
+            j += 1;
+            continue;
+        }
+        let mut k = j + 2;
+        while k < to && is_ws(b[k]) {
+            k += 1;
+        }
+        reserve_once(out, b.len());
+        out.extend_from_slice(&b[*copied..j]);
+        out.push(if b[j..k].iter().any(|&c| c == b'\n' || c == b'\r') { b'\n' } else { b' ' });
+        *copied = k;
+        j = k;
+    }
+}
+
 /// The length of the comment `rest` starts with when it is one of the
 /// markers React's streaming rendering puts around a boundary (`<!--$-->`,
 /// `<!--$?-->`, `<!--$!-->`, `<!--/$-->`): kept, because they say where the
@@ -525,13 +581,14 @@ fn react_marker(rest: &[u8]) -> Option<usize> {
 
 /// Drop the attributes the DOM walk never reads (`src`, `srcset`,
 /// `data-*`, link targets…: about a third of a page's markup once scripts
-/// are cut) so that the parser does not tokenize, intern and store them.
+/// are cut) so that the parser does not tokenize, intern and store them,
+/// and squeeze the white space of text outside `<pre>` ([`squeeze_space`]).
 /// An `<a>`'s `href` stays, without its value (the walk only asks whether
 /// it is there). The tags are rewritten token for token: this follows the
 /// tokenizer's states from the start and, at the first construct it does
 /// not model exactly (a comment, script data, foreign content, `<select>`…),
 /// leaves the rest of the document as it is. `None` when nothing changes.
-pub fn strip_unused_attributes(html: &str) -> Option<String> {
+pub fn slim(html: &str) -> Option<String> {
     let b = html.as_bytes();
     let mut out: Vec<u8> = Vec::new();
     let mut copied = 0usize;
@@ -539,8 +596,13 @@ pub fn strip_unused_attributes(html: &str) -> Option<String> {
     let mut lower = Vec::new();
     let mut attrs: Vec<Attr> = Vec::new();
     let mut keep: Vec<Attr> = Vec::new();
+    // Open `<pre>` and `<listing>` elements, whose white space is kept.
+    let mut pre = 0usize;
     while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         let at = i + p;
+        if pre == 0 {
+            squeeze_space(b, i, at, &mut out, &mut copied);
+        }
         let Some(&c) = b.get(at + 1) else { break };
         if c == b'!' {
             if let Some(n) = react_marker(&b[at..]) {
@@ -567,7 +629,12 @@ pub fn strip_unused_attributes(html: &str) -> Option<String> {
         if c == b'/' {
             match b.get(at + 2) {
                 Some(d) if d.is_ascii_alphabetic() => match read_tag(b, at + 2, &mut attrs) {
-                    Some(t) => i = t.end,
+                    Some(t) => {
+                        if keeps_space(&b[t.name.0..t.name.1]) {
+                            pre = pre.saturating_sub(1);
+                        }
+                        i = t.end;
+                    }
                     None => break,
                 },
                 Some(b'>') => i = at + 3,
@@ -589,6 +656,16 @@ pub fn strip_unused_attributes(html: &str) -> Option<String> {
         if stops_rewriting(&lower) {
             break;
         }
+        if keeps_space(&lower) {
+            pre += 1;
+        }
+        if lower == b"meta" && !meta_is_read(b, &attrs) {
+            reserve_once(&mut out, b.len());
+            out.extend_from_slice(&b[copied..at]);
+            copied = t.end;
+            i = t.end;
+            continue;
+        }
         keep.clear();
         for &(n, v) in &attrs {
             let an = &b[n.0..n.1];
@@ -599,10 +676,7 @@ pub fn strip_unused_attributes(html: &str) -> Option<String> {
             }
         }
         if keep.len() != attrs.len() || keep.iter().zip(&attrs).any(|(k, a)| k.1 != a.1) {
-            if out.capacity() == 0 {
-                // Rarely longer than the input: one allocation, as a rule.
-                out.reserve(b.len());
-            }
+            reserve_once(&mut out, b.len());
             out.extend_from_slice(&b[copied..at]);
             out.push(b'<');
             out.extend_from_slice(&b[t.name.0..t.name.1]);
@@ -695,7 +769,7 @@ mod tests {
         let f = prefilter("<main><!--$?--><template id=\"B:0\"></template><!-- x --><!--/$--><!--$--><!--$!--></main>");
         assert_eq!(f.html, "<main><!--$?--><template id=\"B:0\"></template><!--/$--><!--$--><!--$!--></main>");
         // The attribute pass goes on past them (it stops at other comments).
-        let out = strip_unused_attributes("<p data-x=1>a</p><!--$?--><p data-y=2>b</p>").unwrap();
+        let out = slim("<p data-x=1>a</p><!--$?--><p data-y=2>b</p>").unwrap();
         assert_eq!(out, "<p>a</p><!--$?--><p>b</p>");
     }
 
@@ -742,7 +816,7 @@ mod tests {
 
     #[test]
     fn unread_attributes_are_dropped() {
-        let s = strip_unused_attributes(
+        let s = slim(
             "<!DOCTYPE html><html lang=en><div CLASS='a b' data-x=\"1>2\" id=k onclick=f()>t</div>\
              <a href=\"/x?a=1&b=2\" title=T>l</a><img src=x.png alt=\"\"/><meta name=description content=d>",
         )
@@ -757,13 +831,41 @@ mod tests {
     fn raw_text_and_unmodelled_parts_are_left_alone() {
         let t = "<title><b x=1></title><p y=2>a<noscript><img src=1></noscript><select><p z=3></select>";
         assert_eq!(
-            strip_unused_attributes(t).unwrap(),
+            slim(t).unwrap(),
             "<title><b x=1></title><p>a<noscript><img src=1></noscript><select><p z=3></select>"
         );
-        assert!(strip_unused_attributes("<!-- c --><p x=1>").is_none());
-        assert!(strip_unused_attributes("<p class=a>").is_none());
+        assert!(slim("<!-- c --><p x=1>").is_none());
+        assert!(slim("<p class=a>").is_none());
         // A tag the input ends inside is dropped by the tokenizer: untouched.
-        assert!(strip_unused_attributes("<p x=1").is_none());
+        assert!(slim("<p x=1").is_none());
+    }
+
+    #[test]
+    fn white_space_is_squeezed_outside_pre() {
+        let s = slim("<div>\n    <p>a  b\t\tc</p>\r\n\t<PRE>  x\n\n  <b>y  z</b></PRE>  <p>d \n e</p></div>").unwrap();
+        assert_eq!(s, "<div>\n<p>a b c</p>\n<PRE>  x\n\n  <b>y  z</b></PRE> <p>d\ne</p></div>");
+        // Raw text is not touched; an unclosed <pre> keeps the rest as it is.
+        assert_eq!(
+            slim("<title> a  b </title><textarea>  x  </textarea>  <p>y</p>").unwrap(),
+            "<title> a  b </title><textarea>  x  </textarea> <p>y</p>"
+        );
+        assert_eq!(slim("<p>a  b</p><pre>c  d<p>e  f").unwrap(), "<p>a b</p><pre>c  d<p>e  f");
+    }
+
+    #[test]
+    fn only_the_meta_tags_the_walk_reads_stay() {
+        let s = slim(
+            "<meta charset=utf-8><meta name=\"viewport\" content=\"w\"><meta property='og:description' content='d'>\
+             <META NAME=Description CONTENT=e><meta property=\"article:tag\" content=t><meta name=\"og&#58;title\" content=f>\
+             <meta property=\"og:type\" content=article><meta name=\" twitter:title \" content=g>",
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "<meta property='og:description' content='d'><META NAME=Description CONTENT=e>\
+             <meta name=\"og&#58;title\" content=f><meta property=\"og:type\" content=article>\
+             <meta name=\" twitter:title \" content=g>"
+        );
     }
 
     #[test]
@@ -772,7 +874,7 @@ mod tests {
                     <a href=/x rel=nofollow>world</a></p><p hidden data-b=1>gone</p><p aria-hidden=true x=y>no</p>\
                     <img src=a.png/><p class=x y=\"z\"/>z</div><textarea x=1>q</textarea></body></html>";
         let a = crate::segment::html::segment(page, false);
-        let stripped = strip_unused_attributes(page).unwrap();
+        let stripped = slim(page).unwrap();
         assert!(stripped.len() < page.len());
         let b = crate::segment::html::segment(&stripped, false);
         let key = |p: &crate::block::Page| {
