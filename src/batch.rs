@@ -438,12 +438,14 @@ pub fn run(cfg: &Config, out: &mut dyn Write, err: &mut dyn Write) -> Result<Sta
     stats.jobs = pool.current_num_threads();
     // Compile the vocabularies and load the models (about 0.1 s) on one
     // worker while the others start the first pass, instead of every worker
-    // waiting for the first document to do it.
+    // waiting for the first document to do it. Only the model the input
+    // type needs: the flat-text one is twice the HTML one's size, and a
+    // batch of sniffed input loads it when its first text document comes.
     if cfg.clean.extract && !units.is_empty() {
-        pool.spawn(|| {
+        let format = cfg.clean.format;
+        pool.spawn(move || {
             crate::vocab::Vocab::get();
-            crate::model::Model::get(true);
-            crate::model::Model::get(false);
+            crate::model::Model::get(format != Some(Format::Text));
         });
     }
     let mut rejected = match &cfg.rejected {
