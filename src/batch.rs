@@ -673,8 +673,10 @@ fn learn_batch_lexicon(cfg: &Config, units: &[Unit], pool: &rayon::ThreadPool) -
     };
     let docs = if pool.current_num_threads() == 1 {
         // One lexicon: rayon would still split the files in two, and
-        // merging the halves costs more than it saves.
-        files.iter().filter(|u| !u.is_stream()).fold(Lexicon::new(), learn_unit)
+        // merging the halves costs more than it saves. On the worker, whose
+        // memory the second pass then reuses (learned on the calling
+        // thread, the peak memory was 8 MB higher on dev).
+        pool.install(|| files.iter().filter(|u| !u.is_stream()).fold(Lexicon::new(), learn_unit))
     } else {
         pool.install(|| {
             files.par_iter().filter(|u| !u.is_stream()).fold(Lexicon::new, learn_unit).reduce(Lexicon::new, merge)
