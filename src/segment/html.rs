@@ -1409,9 +1409,13 @@ mod tests {
         for i in 0..n {
             html.push_str(&format!("<div hidden id=\"S:{i}\"><p>part {i}</p></div>"));
         }
+        // Unoptimised (`make test`) the capped walk takes about 2.4 s here,
+        // and it went over 3 s on a loaded machine; uncapped it takes
+        // seconds even optimised.
+        let limit = if cfg!(debug_assertions) { 10.0 } else { 3.0 };
         let t = std::time::Instant::now();
         let p = segment(&html, false);
-        assert!(t.elapsed().as_secs_f64() < 3.0, "{:?}", t.elapsed());
+        assert!(t.elapsed().as_secs_f64() < limit, "{:?}", t.elapsed());
         assert!(p.blocks.iter().any(|b| b.text == "part 0"));
     }
 

@@ -550,8 +550,8 @@ fn reserve_once(out: &mut Vec<u8>, len: usize) {
 /// Copy text `b[from..to]` with each run of two or more white-space bytes
 /// cut to one (a line feed if the run has one): the indentation of the
 /// markup, a fifth of what reached the parser on the dev pages, which the
-/// parser reads line by line. Outside `<pre>` the DOM walk reads any run of white space as
-/// one space, so the text it collects is the same.
+/// parser reads a line at a time. Outside `<pre>` the DOM walk reads any
+/// run of white space as one space, so the text it collects is the same.
 fn squeeze_space(b: &[u8], from: usize, to: usize, out: &mut Vec<u8>, copied: &mut usize) {
     let mut j = from;
     while j + 1 < to {
@@ -581,8 +581,9 @@ fn react_marker(rest: &[u8]) -> Option<usize> {
 
 /// Drop the attributes the DOM walk never reads (`src`, `srcset`,
 /// `data-*`, link targets…: about a third of a page's markup once scripts
-/// are cut) so that the parser does not tokenize, intern and store them,
-/// and squeeze the white space of text outside `<pre>` ([`squeeze_space`]).
+/// are cut) so that the parser does not tokenize, intern and store them;
+/// drop the `<meta>` tags it never reads ([`meta_is_read`]) and squeeze
+/// the white space of text outside `<pre>` ([`squeeze_space`]).
 /// An `<a>`'s `href` stays, without its value (the walk only asks whether
 /// it is there). The tags are rewritten token for token: this follows the
 /// tokenizer's states from the start and, at the first construct it does
