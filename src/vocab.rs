@@ -212,6 +212,11 @@ struct Regexes {
     inner_rules: Vec<(u32, bool)>,
     /// Per rule: whether it needs one of its `REGEX_ALSO` literals.
     needs_also: Vec<bool>,
+    /// Per rule: the bytes each of a match's first bytes can be
+    /// (`REGEX_MASKS`; empty for rules not anchored at the start). A block
+    /// whose start does not fit is not tried, so the date rules of other
+    /// languages are not compiled for every block that starts with "12".
+    masks: Vec<(&'static [[u64; 4]], u16)>,
 }
 
 /// A regex rule as the vocabulary runs it: only "does it match?" is ever
@@ -253,6 +258,15 @@ impl Regexes {
         let mut always = Vec::new();
         let (mut inner_lits, mut inner_rules): (Vec<&str>, Vec<(u32, bool)>) = (Vec::new(), Vec::new());
         let mut needs_also = vec![false; pats.len()];
+        let mask_of: HashMap<&str, (u32, u8, u16)> =
+            embedded::REGEX_MASK_AT.iter().map(|&(p, at, n, ends)| (p, (at, n, ends))).collect();
+        let masks: Vec<(&'static [[u64; 4]], u16)> = pats
+            .iter()
+            .map(|p| match mask_of.get(p.as_str()) {
+                Some(&(at, n, ends)) => (&embedded::REGEX_MASKS[at as usize..at as usize + usize::from(n)], ends),
+                None => (&[][..], 0),
+            })
+            .collect();
         let compiled: Vec<OnceLock<Dfa>> = (0..pats.len()).map(|_| OnceLock::new()).collect();
         for (i, pat) in pats.iter().enumerate() {
             match known.get(pat.as_str()) {
@@ -289,7 +303,17 @@ impl Regexes {
                     .map_err(|e| format!("inner literals of the regex rules: {e}"))?,
             )
         };
-        Ok(Regexes { pats, compiled, rules_of, always, inner, inner_rules, needs_also })
+        Ok(Regexes { pats, compiled, rules_of, always, inner, inner_rules, needs_also, masks })
+    }
+
+    /// Whether the first bytes of `text` are bytes a match of rule `i` can
+    /// start with (always true for rules without masks). A text shorter
+    /// than the masks matches only if a match of its length can end the
+    /// text ("16", a comment count, reached every date rule).
+    fn start_fits(&self, i: usize, text: &str) -> bool {
+        let (masks, ends) = self.masks[i];
+        (text.len() >= masks.len() || ends >> text.len() & 1 == 1)
+            && text.bytes().zip(masks).all(|(b, m)| m[usize::from(b >> 6)] >> (b & 63) & 1 == 1)
     }
 
     fn get(&self, i: usize) -> &Dfa {
@@ -347,9 +371,13 @@ impl Regexes {
         cand.sort_unstable();
         cand.dedup();
         if first {
-            return cand.into_iter().find(|&i| wanted(i) && self.is_match(i, text)).into_iter().collect();
+            return cand
+                .into_iter()
+                .find(|&i| wanted(i) && self.start_fits(i, text) && self.is_match(i, text))
+                .into_iter()
+                .collect();
         }
-        cand.retain(|&i| wanted(i) && self.is_match(i, text));
+        cand.retain(|&i| wanted(i) && self.start_fits(i, text) && self.is_match(i, text));
         cand
     }
 }
@@ -1556,6 +1584,25 @@ mod prefilter_tests {
         // too are among those checked.
         let also = (0..r.pats.len()).filter(|&i| r.needs_also[i] && seen[i]).count();
         assert!(embedded::REGEX_ALSO.len() >= 100 && also >= 10, "{} {also}", embedded::REGEX_ALSO.len());
+        // So are rules held to their first bytes (nearly every indexed one).
+        let masked = (0..r.pats.len()).filter(|&i| r.masks[i].0.len() >= 4 && seen[i]).count();
+        assert!(masked >= 200, "only {masked} rules with byte masks have a matching example");
+    }
+
+    /// A date rule that allows a weekday before its day number is not tried
+    /// on a block that starts with a weekday's letters and goes on with
+    /// words, nor on a number too short to be a date.
+    #[test]
+    fn a_rule_is_tried_only_on_starts_it_can_match() {
+        let r = &Vocab::get().regexes;
+        let i =
+            (0..r.pats.len()).find(|&i| r.pats[i].starts_with("^((montag|dienstag|")).expect("the German date rule");
+        assert!(r.masks[i].0.len() >= 4, "{:?}", r.masks[i]);
+        assert!(!r.start_fits(i, "so wie immer kam er zu spät"));
+        assert!(!r.start_fits(i, "16"), "too short for a date");
+        for date in ["so., 12. mai 2024", "donnerstag, 3. märz 2022", "12.03.2024"] {
+            assert!(r.start_fits(i, date) && r.is_match(i, date), "{date}");
+        }
     }
 
     /// The lazy DFA that runs a regex rule answers as the full regex would,
